@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line and tool lifecycle shared by every bpfscope tool. */
+#ifndef BPFSCOPE_CLI_H
+#define BPFSCOPE_CLI_H
+
+#include <argp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+/* Options every tool has: -v/--verbose, --json (and argp's --help, --version). */
+struct common_opts {
+	bool verbose;
+	bool json;
+};
+
+extern struct common_opts common_opts;
+extern volatile sig_atomic_t tool_exiting;
+
+/*
+ * Parse argv with the tool's argp plus the common options.  Errors are printed
+ * as one line "tool: message" and the process exits with status 2.
+ */
+void cli_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/* Print "tool: message" to stderr and exit with status 2 (usage) or 1 (runtime). */
+noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Value parsers: each exits through cli_usage_error naming the option on bad input. */
+long cli_parse_long(const char *opt, const char *arg, long min, long max);
+unsigned long long cli_parse_ull(const char *opt, const char *arg);
+pid_t cli_parse_pid(const char *opt, const char *arg);	  /* must be a live process */
+pid_t cli_parse_tid(const char *opt, const char *arg);	  /* must be a live thread */
+uid_t cli_parse_uid(const char *opt, const char *arg);	  /* number or user name */
+/* Parse the positional "[interval] [count]" pair; returns true if arg was consumed. */
+bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *nposargs);
+
+/*
+ * Prepare the process: check privileges and BTF, route libbpf messages
+ * (printed only with -v), install SIGINT/SIGTERM handlers that set tool_exiting.
+ * Exits with a one-line reason when the tool cannot run here.
+ */
+void tool_setup(void);
+
+/*
+ * Call once everything is attached and the header is printed.  Flushes stdout;
+ * if BPFSCOPE_READY_FILE is set (tests, benchmarks), creates that file.
+ */
+void tool_ready(void);
+
+/* Sleep up to secs seconds; returns false if a signal asked the tool to stop. */
+bool tool_sleep(int secs);
+
+/* Millisecond monotonic clock, and the same clock in nanoseconds (bpf_ktime_get_ns base). */
+unsigned long long mono_ns(void);
+
+#endif

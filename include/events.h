@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One event path for every tool: the BPF side writes through
+ * include/bpf/events.bpf.h; this side reads a ring buffer where the kernel has
+ * one and a perf buffer otherwise, batches output, and counts lost events.
+ */
+#ifndef BPFSCOPE_EVENTS_H
+#define BPFSCOPE_EVENTS_H
+
+#include <bpf/libbpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct events;
+
+/* Return non-zero to stop polling (e.g. a count limit was reached). */
+typedef int (*events_fn)(void *ctx, const void *data, size_t size);
+
+/*
+ * Between open and load: pick ring buffer or perf buffer for this kernel
+ * (BPFSCOPE_AVOID=ringbuf forces the perf buffer) and size the maps.
+ */
+int events_configure(struct bpf_object *obj);
+
+/* After load: set up polling. Returns NULL with a message printed on failure. */
+struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx);
+
+/* Wait up to timeout_ms for events, handle them, flush stdout. Returns <0 on error. */
+int events_poll(struct events *ev, int timeout_ms);
+
+/* True when the callback asked to stop. */
+int events_stopped(const struct events *ev);
+
+/* Events the kernel side could not deliver so far. */
+uint64_t events_lost(struct events *ev);
+
+/* Print "tool: N events lost" to stderr when there were any (once at exit). */
+void events_report_lost(struct events *ev);
+
+const char *events_kind(const struct events *ev); /* "ringbuf" or "perfbuf" */
+
+void events_free(struct events *ev);
+
+#endif

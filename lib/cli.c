@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Common options, value parsing with one-line errors, and process setup. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "output.h"
+#include "probe.h"
+
+struct common_opts common_opts;
+volatile sig_atomic_t tool_exiting;
+
+const char *argp_program_version = "bpfscope " BPFSCOPE_VERSION;
+const char *argp_program_bug_address = "https://github.com/bpfscope/bpfscope/issues";
+
+enum { OPT_JSON = 0x1000 };
+
+static const struct argp_option common_options[] = {
+	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages and the hooks chosen", 90 },
+	{ "json", OPT_JSON, NULL, 0, "Print JSON Lines instead of text", 90 },
+	{},
+};
+
+static error_t parse_common(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	(void)state;
+	switch (key) {
+	case 'v':
+		common_opts.verbose = true;
+		return 0;
+	case OPT_JSON:
+		common_opts.json = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp common_argp = {
+	.options = common_options,
+	.parser = parse_common,
+};
+
+static void vwarn_line(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	exit(2);
+}
+
+void cli_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * argp follows each of its own error messages with a "Try `x --help'" line.
+ * Errors here are one line, so a filtering stream drops that hint.
+ */
+static ssize_t filtered_write(void *cookie, const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	(void)cookie;
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - buf) - i + 1 : len - i;
+
+		if (strncmp(buf + i, "Try `", 5) && strncmp(buf + i, "Try '", 5))
+			fwrite(buf + i, 1, n, stderr);
+		i += n;
+	}
+	return len;
+}
+
+static FILE *one_line_error_stream(void)
+{
+	static const cookie_io_functions_t io = { .write = filtered_write };
+	FILE *f = fopencookie(NULL, "w", io);
+
+	return f ? f : stderr;
+}
+
+struct wrapped_input {
+	const struct argp *tool;
+	void *input;
+};
+
+static error_t parse_wrapper(int key, char *arg, struct argp_state *state)
+{
+	struct wrapped_input *w = state->input;
+
+	if (key == ARGP_KEY_INIT) {
+		state->child_inputs[0] = w->input;
+		state->child_inputs[1] = NULL;
+		state->err_stream = one_line_error_stream();
+	}
+	(void)arg;
+	return ARGP_ERR_UNKNOWN;
+}
+
+void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	struct argp tool = *argp;
+	const struct argp_child children[] = {
+		{ &tool, 0, NULL, 0 },
+		{ &common_argp, 0, "Common options:", 0 },
+		{},
+	};
+	struct argp wrapper = {
+		.parser = parse_wrapper,
+		.args_doc = argp->args_doc,
+		.doc = argp->doc,
+		.children = children,
+	};
+	struct wrapped_input w = { argp, input };
+
+	/* The wrapper prints the tool's usage and doc; the child must not repeat them. */
+	tool.doc = NULL;
+	tool.args_doc = NULL;
+	argp_err_exit_status = 2;
+	if (argp_parse(&wrapper, argc, argv, 0, NULL, &w))
+		exit(2);
+}
+
+long cli_parse_long(const char *opt, const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (errno || end == arg || *end)
+		cli_usage_error("invalid value '%s' for %s: not a number", arg, opt);
+	if (v < min || v > max)
+		cli_usage_error("invalid value '%s' for %s: must be %ld..%ld", arg, opt, min, max);
+	return v;
+}
+
+unsigned long long cli_parse_ull(const char *opt, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-')
+		cli_usage_error("invalid value '%s' for %s: not a non-negative number", arg, opt);
+	return v;
+}
+
+pid_t cli_parse_pid(const char *opt, const char *arg)
+{
+	char path[64];
+	pid_t pid = cli_parse_long(opt, arg, 1, INT_MAX);
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (access(path, F_OK))
+		cli_usage_error("invalid value '%s' for %s: no such process", arg, opt);
+	return pid;
+}
+
+pid_t cli_parse_tid(const char *opt, const char *arg)
+{
+	char path[64];
+	pid_t tid = cli_parse_long(opt, arg, 1, INT_MAX);
+
+	/* /proc/TID exists for threads too, though it is not listed. */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", tid, tid);
+	if (access(path, F_OK))
+		cli_usage_error("invalid value '%s' for %s: no such thread", arg, opt);
+	return tid;
+}
+
+uid_t cli_parse_uid(const char *opt, const char *arg)
+{
+	struct passwd *pw;
+
+	if (isdigit((unsigned char)arg[0]))
+		return cli_parse_long(opt, arg, 0, INT_MAX - 1);
+	pw = getpwnam(arg);
+	if (!pw)
+		cli_usage_error("invalid value '%s' for %s: no such user", arg, opt);
+	return pw->pw_uid;
+}
+
+bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *nposargs)
+{
+	switch ((*nposargs)++) {
+	case 0:
+		*interval = cli_parse_long("interval", arg, 1, INT_MAX);
+		return true;
+	case 1:
+		*count = cli_parse_long("count", arg, 1, INT_MAX);
+		return true;
+	default:
+		cli_usage_error("unexpected argument '%s'", arg);
+	}
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !common_opts.verbose)
+		return 0;
+	if (!common_opts.verbose)
+		return 0; /* failures are explained by the tool in one line */
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	tool_exiting = 1;
+}
+
+static bool has_caps(unsigned long long want)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+	unsigned long long eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	eff = data[0].effective | ((unsigned long long)data[1].effective << 32);
+	return (eff & want) == want;
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static void check_privileges(void)
+{
+	unsigned long long bpf_perfmon = (1ULL << CAP_BPF) | (1ULL << CAP_PERFMON);
+
+	if (has_caps(bpf_perfmon) || has_caps(1ULL << CAP_SYS_ADMIN))
+		return;
+	cli_die("needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) to load BPF programs");
+}
+
+void tool_setup(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	check_privileges();
+	if (!probe_btf_vmlinux())
+		cli_die("this kernel has no BTF (/sys/kernel/btf/vmlinux); "
+			"CO-RE needs CONFIG_DEBUG_INFO_BTF=y (Linux >= 5.4)");
+	libbpf_set_print(libbpf_print);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	output_init();
+}
+
+void tool_ready(void)
+{
+	const char *path = getenv("BPFSCOPE_READY_FILE");
+	FILE *f;
+
+	fflush(stdout);
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
+bool tool_sleep(int secs)
+{
+	struct timespec ts = { .tv_sec = secs };
+
+	if (tool_exiting)
+		return false;
+	while (nanosleep(&ts, &ts)) {
+		if (errno != EINTR || tool_exiting)
+			return false;
+	}
+	return !tool_exiting;
+}
+
+unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}

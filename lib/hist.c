@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Histogram printing: the "value : count distribution" layout runbooks expect. */
+#include <stdio.h>
+#include <string.h>
+
+#include "hist.h"
+#include "output.h"
+
+#define BAR_WIDTH_NARROW 40
+#define BAR_WIDTH_WIDE 20
+
+uint64_t hist_total(const uint64_t *slots, int nslots)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < nslots; i++)
+		sum += slots[i];
+	return sum;
+}
+
+static int last_nonzero(const uint64_t *slots, int nslots)
+{
+	int i;
+
+	for (i = nslots - 1; i >= 0; i--) {
+		if (slots[i])
+			return i;
+	}
+	return -1;
+}
+
+static uint64_t max_count(const uint64_t *slots, int n)
+{
+	uint64_t max = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (slots[i] > max)
+			max = slots[i];
+	}
+	return max;
+}
+
+static void print_bar(FILE *f, uint64_t count, uint64_t max, int width)
+{
+	int stars = max ? (int)((count * width + max - 1) / max) : 0;
+	char bar[BAR_WIDTH_NARROW + 1];
+
+	if (stars > width)
+		stars = width;
+	memset(bar, '*', stars);
+	memset(bar + stars, ' ', width - stars);
+	bar[width] = '\0';
+	fprintf(f, "|%s|", bar);
+}
+
+void hist_log2_bounds(int slot, uint64_t *low, uint64_t *high)
+{
+	if (slot == 0) {
+		*low = 0;
+		*high = 1;
+		return;
+	}
+	*low = 1ULL << slot;
+	*high = slot >= 63 ? UINT64_MAX : (1ULL << (slot + 1)) - 1;
+}
+
+void hist_print_log2(FILE *f, const uint64_t *slots, int nslots, const char *unit)
+{
+	int last = last_nonzero(slots, nslots);
+	bool wide = last >= 32;
+	int num_w = wide ? 20 : 10;
+	int bar_w = wide ? BAR_WIDTH_WIDE : BAR_WIDTH_NARROW;
+	uint64_t max = max_count(slots, last + 1);
+	int i;
+
+	fprintf(f, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "", wide ? 29 : 19, unit);
+	for (i = 0; i <= last; i++) {
+		uint64_t low, high;
+
+		hist_log2_bounds(i, &low, &high);
+		fprintf(f, "%*llu -> %-*llu : %-8llu ", num_w, (unsigned long long)low, num_w,
+			(unsigned long long)high, (unsigned long long)slots[i]);
+		print_bar(f, slots[i], max, bar_w);
+		fputc('\n', f);
+	}
+}
+
+void hist_print_linear(FILE *f, const uint64_t *slots, int nslots, uint64_t base,
+		       uint64_t step, const char *unit)
+{
+	int last = last_nonzero(slots, nslots), first = -1, i;
+	uint64_t max = max_count(slots, nslots);
+
+	for (i = 0; i <= last && first < 0; i++) {
+		if (slots[i])
+			first = i;
+	}
+	fprintf(f, "%*s%-*s : count    distribution\n", 5, "", 19, unit);
+	for (i = first < 0 ? 0 : first; i <= last; i++) {
+		uint64_t low = base + i * step;
+
+		if (step == 1)
+			fprintf(f, "%10llu%13s : %-8llu ", (unsigned long long)low, "",
+				(unsigned long long)slots[i]);
+		else
+			fprintf(f, "%10llu -> %-10llu : %-8llu ", (unsigned long long)low,
+				(unsigned long long)(low + step - 1), (unsigned long long)slots[i]);
+		print_bar(f, slots[i], max, BAR_WIDTH_NARROW);
+		fputc('\n', f);
+	}
+}
+
+static void json_bucket(struct json *j, uint64_t low, uint64_t high, uint64_t count)
+{
+	json_obj_begin(j, NULL);
+	json_uint(j, "low", low);
+	json_uint(j, "high", high);
+	json_uint(j, "count", count);
+	json_obj_end(j);
+}
+
+void hist_json_log2(struct json *j, const char *key, const uint64_t *slots, int nslots,
+		    const char *unit)
+{
+	int last = last_nonzero(slots, nslots), i;
+
+	json_obj_begin(j, key);
+	json_str(j, "unit", unit);
+	json_uint(j, "total", hist_total(slots, nslots));
+	json_arr_begin(j, "buckets");
+	for (i = 0; i <= last; i++) {
+		uint64_t low, high;
+
+		hist_log2_bounds(i, &low, &high);
+		json_bucket(j, low, high, slots[i]);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void hist_json_linear(struct json *j, const char *key, const uint64_t *slots, int nslots,
+		      uint64_t base, uint64_t step, const char *unit)
+{
+	int last = last_nonzero(slots, nslots), i;
+
+	json_obj_begin(j, key);
+	json_str(j, "unit", unit);
+	json_uint(j, "total", hist_total(slots, nslots));
+	json_arr_begin(j, "buckets");
+	for (i = 0; i <= last; i++)
+		json_bucket(j, base + i * step, base + (i + 1) * step - 1, slots[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+}

@@ -1,0 +1,88 @@
+#!/bin/sh
+# Build and test dependencies of bpfscope.
+#   deps.sh check    name what is missing and how to install it (exit 1 if anything is)
+#   deps.sh install  install what is missing with the distribution's package manager
+#   deps.sh test     like install, for what the tests need as well
+set -u
+mode=${1:-check}
+
+# "command-or-file debian-package fedora-package"
+BUILD_DEPS='
+clang clang clang
+llvm-strip llvm llvm
+bpftool bpftool bpftool
+make make make
+cc gcc gcc
+/usr/include/bpf/libbpf.h libbpf-dev libbpf-devel
+@libbpf.a libbpf-dev libbpf-static
+/usr/include/libelf.h libelf-dev elfutils-libelf-devel
+@libelf.a libelf-dev elfutils-libelf-devel-static
+/usr/include/zlib.h zlib1g-dev zlib-devel
+@libzstd.a libzstd-dev libzstd-static
+/usr/include/argp.h libc6-dev glibc-devel
+'
+TEST_DEPS='
+ip iproute2 iproute
+nft nftables nftables
+losetup mount util-linux
+setpriv util-linux util-linux
+mkfs.ext4 e2fsprogs e2fsprogs
+dd coreutils coreutils
+python3 python3 python3
+sudo sudo sudo
+'
+
+have() {
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	@*) for d in /usr/lib/*-linux-gnu /usr/lib64 /usr/lib; do
+		[ -e "$d/${1#@}" ] && return 0
+	    done; return 1 ;;
+	*) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+	esac
+}
+
+if command -v apt-get >/dev/null 2>&1; then col=2; pm=apt
+elif command -v dnf >/dev/null 2>&1; then col=3; pm=dnf
+else col=2; pm=unknown
+fi
+
+missing_pkgs() {
+	echo "$1" | while read -r what deb rpm; do
+		[ -n "$what" ] || continue
+		have "$what" && continue
+		if [ $col = 2 ]; then echo "$deb"; else echo "$rpm"; fi
+	done | sort -u | tr '\n' ' '
+}
+
+install_pkgs() {
+	pkgs=$1
+	[ -n "$pkgs" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: installing needs root: sudo make deps" >&2
+		return 1
+	fi
+	echo "deps: installing $pkgs"
+	case $pm in
+	apt) export DEBIAN_FRONTEND=noninteractive
+	     apt-get update -qq >/dev/null &&
+	     apt-get install -y -qq --no-install-recommends $pkgs >/dev/null ;;
+	dnf) dnf install -y -q $pkgs ;;
+	*) echo "deps: no apt-get or dnf here; install by hand: $pkgs" >&2; return 1 ;;
+	esac
+}
+
+case $mode in
+check)
+	pkgs=$(missing_pkgs "$BUILD_DEPS")
+	if [ -n "$pkgs" ]; then
+		cmd="sudo apt-get install $pkgs"
+		[ $pm = dnf ] && cmd="sudo dnf install $pkgs"
+		echo "bpfscope: missing build packages: $pkgs" >&2
+		echo "bpfscope: install them with: sudo make deps   (or: $cmd)" >&2
+		exit 1
+	fi ;;
+install) install_pkgs "$(missing_pkgs "$BUILD_DEPS$TEST_DEPS")" ;;
+test) install_pkgs "$(missing_pkgs "$TEST_DEPS")" ;;
+*) echo "usage: $0 check|install|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/* execsnoop: record exec() arguments at syscall entry, report them with the result at exit. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#include "bpf/filter.bpf.h"
+#include "execsnoop.h"
+
+#define EVENT_MAX_SIZE (sizeof(struct exec_event))
+#include "bpf/events.bpf.h"
+
+const volatile bool report_failed = false;
+const volatile __u32 max_args = MAX_ARGS_DEFAULT;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct exec_event);
+} pending SEC(".maps");
+
+static const struct exec_event empty_event;
+
+static __always_inline void copy_args(struct exec_event *e, const char *path,
+				      const char *const *argv)
+{
+	long len;
+	int i;
+
+	len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, path);
+	if (len <= 0)
+		return;
+	e->args_size = len;
+	e->args_count = 1;
+
+#pragma unroll
+	for (i = 1; i < MAX_ARGS_LIMIT; i++) {
+		const char *arg = NULL;
+		__u32 off = e->args_size;
+
+		if (i >= max_args) {
+			bpf_probe_read_user(&arg, sizeof(arg), &argv[i]);
+			e->args_truncated = arg != NULL;
+			return;
+		}
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			return;
+		if (off > ARGS_BUF_LEN - ARG_MAX_LEN) {
+			e->args_truncated = 1;
+			return;
+		}
+		len = bpf_probe_read_user_str(&e->args[off], ARG_MAX_LEN, arg);
+		if (len <= 0)
+			return;
+		e->args_size += len;
+		e->args_count++;
+	}
+}
+
+static __always_inline int on_exec_enter(const char *path, const char *const *argv)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct task_struct *task;
+	struct exec_event *e;
+
+	if (!filter_current())
+		return 0;
+	if (bpf_map_update_elem(&pending, &tid, &empty_event, BPF_ANY))
+		return 0;
+	e = bpf_map_lookup_elem(&pending, &tid);
+	if (!e)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	e->pid = id >> 32;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	copy_args(e, path, argv);
+	return 0;
+}
+
+static __always_inline int on_exec_exit(void *ctx, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct exec_event *e;
+	__u64 size;
+
+	e = bpf_map_lookup_elem(&pending, &tid);
+	if (!e)
+		return 0;
+	if (ret < 0 && !report_failed)
+		goto out;
+	e->retval = ret;
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	size = EXEC_EVENT_HEADER_SIZE + e->args_size;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	event_output(ctx, e, size);
+out:
+	bpf_map_delete_elem(&pending, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int execve_enter(struct syscall_trace_enter *ctx)
+{
+	return on_exec_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int execve_exit(struct syscall_trace_exit *ctx)
+{
+	return on_exec_exit(ctx, ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int execveat_enter(struct syscall_trace_enter *ctx)
+{
+	return on_exec_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int execveat_exit(struct syscall_trace_exit *ctx)
+{
+	return on_exec_exit(ctx, ctx->ret);
+}
+
+char LICENSE[] SEC("license") = "GPL";
