@@ -13,7 +13,7 @@ struct sym {
 	const char *module; /* kernel module or user object path; NULL for vmlinux */
 };
 
-/* Kernel symbols from /proc/kallsyms. */
+/* Kernel symbols from /proc/kallsyms, read on the first lookup. */
 struct ksyms;
 struct ksyms *ksyms_load(void);
 bool ksyms_resolve(const struct ksyms *ks, uint64_t addr, struct sym *out);
@@ -24,6 +24,12 @@ void ksyms_free(struct ksyms *ks);
  * User symbols of processes: the ELF symbols (.symtab, else .dynsym; debug
  * files by build-id or .gnu_debuglink) of every object mapped by the pid, read
  * through /proc/PID/root, plus /tmp/perf-PID.map for JIT code.
+ * A pid's maps are read on its first lookup (again, at most once a second, for
+ * an address outside them); an object's symbols on the first lookup inside it,
+ * and then shared by every pid mapping the same (device, inode).
+ * When usyms_resolve returns false for an address inside a mapped object,
+ * out->module names the object and out->offset is the address relative to it.
+ * Returned strings live until usyms_forget_pid(pid) or usyms_free.
  */
 struct usyms;
 struct usyms *usyms_new(void);

@@ -157,6 +157,7 @@ void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 	tool.doc = NULL;
 	tool.args_doc = NULL;
 	argp_err_exit_status = 2;
+	argv[0] = program_invocation_short_name; /* getopt names the program by argv[0] */
 	if (argp_parse(&wrapper, argc, argv, 0, NULL, &w))
 		exit(2);
 }

@@ -1,0 +1,105 @@
+#!/bin/bash
+# execsnoop: a uniquely named program run by the test appears with its
+# arguments, PID and parent; failed execs appear only with -x.
+. "$(dirname "$0")/../lib.sh"
+
+m=$(marker exec)
+prog=$TMP/${m:0:15}
+cp /bin/true "$prog"
+
+# run_marked: exec the marked program with marker arguments from a subshell
+# that records its own PID (the exec keeps it) and its parent's.
+run_marked() {
+	bash -c 'echo "$$ $PPID" > "$1"; exec "$2" "$3" "second arg"' _ "$TMP/pids" "$prog" "$m"
+}
+
+start_tool "$TMP/out" execsnoop || { fail "execsnoop starts" "$(cat "$TMP/out.err")"; exit 0; }
+run_marked
+read -r pid ppid <"$TMP/pids"
+"$TMP/${m}_missing" "$m-failed" 2>/dev/null
+wait_for "$TMP/out" "$m"
+sleep 0.3
+stop_tool INT
+line=$(grep -F -- "$prog $m second arg" "$TMP/out")
+if [ -n "$line" ]; then ok "exec of a unique program is shown with its arguments"
+else fail "exec of a unique program is shown with its arguments" "$(tail -5 "$TMP/out")"; fi
+read -r comm lpid lppid ret _ <<<"$line"
+check "PID, PPID, RET and COMM are right" test "$lpid $lppid $ret $comm" = "$pid $ppid 0 ${m:0:15}"
+check "header has PCOMM PID PPID RET ARGS" grep -qE '^PCOMM +PID +PPID +RET ARGS' "$TMP/out"
+if grep -qF -- "$m-failed" "$TMP/out"; then fail "failed exec hidden without -x" "shown"
+else ok "failed exec hidden without -x"; fi
+
+start_tool "$TMP/out" execsnoop -x -U -T -q --max-args 2 || { fail "execsnoop -x starts" "$(cat "$TMP/out.err")"; exit 0; }
+"$TMP/${m}_missing" "$m-failed" 2>/dev/null
+run_marked
+wait_for "$TMP/out" "\"$m\""
+sleep 0.3
+stop_tool INT
+check "-x shows a failed exec with RET -2 (ENOENT)" \
+	grep -qE -- " -2 \"$TMP/${m}_missing\" \"$m-failed\"" "$TMP/out"
+check "-U adds a UID column, -T a time column" grep -qE '^TIME +UID +PCOMM' "$TMP/out"
+check "-q quotes and --max-args truncates with ..." grep -qF -- "\"$prog\" \"$m\" ..." "$TMP/out"
+
+start_tool "$TMP/out" execsnoop -n "${m:0:10}" -l "$m" || { fail "execsnoop -n starts" ""; exit 0; }
+run_marked
+/bin/echo "$m" >/dev/null
+wait_for "$TMP/out" "$m"
+sleep 0.3
+stop_tool INT
+check "-n NAME and -l LINE keep the matching exec" grep -qF -- "$prog $m" "$TMP/out"
+if grep -q '^echo ' "$TMP/out"; then fail "-n NAME drops other commands" "$(cat "$TMP/out")"
+else ok "-n NAME drops other commands"; fi
+
+uid=65534
+start_tool "$TMP/out" execsnoop -u $uid || { fail "execsnoop -u starts" ""; exit 0; }
+run_as_nobody "$prog" "$m-nobody"
+run_marked
+wait_for "$TMP/out" "$m-nobody"
+sleep 0.3
+stop_tool INT
+check "-u UID shows that user's exec" grep -qF -- "$m-nobody" "$TMP/out"
+if grep -qF -- "$m second" "$TMP/out"; then fail "-u UID hides root's exec" "shown"
+else ok "-u UID hides root's exec"; fi
+
+start_tool "$TMP/out" execsnoop --json || { fail "execsnoop --json starts" ""; exit 0; }
+run_marked
+read -r pid ppid <"$TMP/pids"
+wait_for "$TMP/out" "$m"
+sleep 0.3
+stop_tool INT
+if python3 - "$TMP/out" "$m" "$pid" "$prog" <<'PY'
+import json, sys
+path, m, pid, prog = sys.argv[1:]
+events = [json.loads(l) for l in open(path)]
+hit = [e for e in events if e["args"][:2] == [prog, m]]
+assert hit, "no event"
+e = hit[0]
+assert e["pid"] == int(pid) and e["ret"] == 0, e
+assert e["args"] == [prog, m, "second arg"], e["args"]
+PY
+then ok "--json: one valid object per exec with args as a list"
+else fail "--json: one valid object per exec with args as a list" "$(head -3 "$TMP/out")"; fi
+
+ctl=$(printf 'a\033[31mred\tb')
+start_tool "$TMP/out" execsnoop || { fail "execsnoop starts" ""; exit 0; }
+"$prog" "$m" "$ctl"
+wait_for "$TMP/out" "$m"
+sleep 0.3
+stop_tool INT
+if grep -qF -- "$m a\\x1b[31mred\\x09b" "$TMP/out" && ! grep -q $'\033' "$TMP/out"; then
+	ok "control bytes in arguments are escaped"
+else
+	fail "control bytes in arguments are escaped" "$(grep -a "$m" "$TMP/out" | od -c | head -5)"
+fi
+
+BPFSCOPE_AVOID=ringbuf start_tool "$TMP/out" execsnoop || { fail "perf buffer path starts" "$(cat "$TMP/out.err")"; exit 0; }
+run_marked
+wait_for "$TMP/out" "$m"
+sleep 0.3
+stop_tool INT
+check "perf buffer path (BPFSCOPE_AVOID=ringbuf) shows the exec" grep -qF -- "$prog $m second arg" "$TMP/out"
+
+out=$("$BIN/execsnoop" --max-args 0 2>&1)
+check "--max-args 0 is rejected in one line" test "$(wc -l <<<"$out")" = 1 -a -n "$(grep 'max-args' <<<"$out")"
+out=$("$BIN/execsnoop" -u no_such_user_xyz 2>&1)
+check "-u with an unknown user is rejected" grep -q "no such user" <<<"$out"

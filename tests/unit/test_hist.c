@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Histogram slot edges and the printed layout. */
+#include <stdlib.h>
+
+#include "hist.h"
+#include "output.h"
+#include "unit.h"
+
+/* The BPF side's slot function (include/bpf/bits.bpf.h), restated for the edges. */
+static int slot_of(unsigned long long v)
+{
+	int s = 0;
+
+	while (v >>= 1)
+		s++;
+	return s;
+}
+
+static char *render_log2(const uint64_t *slots, int n, const char *unit)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	hist_print_log2(f, slots, n, unit);
+	fclose(f);
+	return buf;
+}
+
+static void test_bounds(void)
+{
+	uint64_t lo, hi;
+	int i, bad = 0;
+
+	hist_log2_bounds(0, &lo, &hi);
+	CHECK("slot 0 holds 0 and 1", lo == 0 && hi == 1, "got %llu..%llu",
+	      (unsigned long long)lo, (unsigned long long)hi);
+	for (i = 1; i < 63; i++) {
+		hist_log2_bounds(i, &lo, &hi);
+		if (slot_of(lo) != i || slot_of(hi) != i || slot_of(hi + 1) != i + 1 ||
+		    slot_of(lo - 1) != i - 1)
+			bad++;
+	}
+	CHECK("slot bounds agree with the kernel's slot function at every edge", bad == 0,
+	      "%d slots disagree", bad);
+	hist_log2_bounds(63, &lo, &hi);
+	CHECK("last slot ends at UINT64_MAX", hi == UINT64_MAX, "got %llu", (unsigned long long)hi);
+}
+
+static void test_layout(void)
+{
+	uint64_t slots[8] = { 0, 0, 3, 0, 12, 0, 0, 0 };
+	char *out = render_log2(slots, 8, "usecs");
+
+	CHECK("header is 'usecs : count distribution'",
+	      !strncmp(out, "     usecs               : count    distribution\n", 48), "%s", out);
+	CHECK("rows stop at the last non-empty slot", strstr(out, "16 -> 31") && !strstr(out, "32 -> 63"),
+	      "%s", out);
+	CHECK("row for 4..7 shows count 3", strstr(out, "         4 -> 7          : 3        |**********"),
+	      "%s", out);
+	CHECK("largest count gets the full bar",
+	      strstr(out, ": 12       |****************************************|"), "%s", out);
+	free(out);
+
+	out = render_log2((uint64_t[4]){ 0 }, 4, "msecs");
+	CHECK("empty histogram prints only the header", !strcmp(out,
+	      "     msecs               : count    distribution\n"), "%s", out);
+	free(out);
+}
+
+static void test_wide(void)
+{
+	uint64_t slots[40] = { 0 };
+	char *out;
+
+	slots[35] = 1;
+	out = render_log2(slots, 40, "nsecs");
+	CHECK("slots past 32 use wide columns", strstr(out, "34359738368 -> 68719476735"), "%s", out);
+	free(out);
+}
+
+static void test_json(void)
+{
+	uint64_t slots[4] = { 1, 2, 0, 5 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+
+	json_begin(&j, f);
+	hist_json_log2(&j, "hist", slots, 4, "usecs");
+	json_end(&j);
+	fclose(f);
+	CHECK_STR("JSON histogram", buf,
+		  "{\"hist\":{\"unit\":\"usecs\",\"total\":8,\"buckets\":[{\"low\":0,\"high\":1,"
+		  "\"count\":1},{\"low\":2,\"high\":3,\"count\":2},{\"low\":4,\"high\":7,"
+		  "\"count\":0},{\"low\":8,\"high\":15,\"count\":5}]}}\n");
+	free(buf);
+}
+
+static void test_linear(void)
+{
+	uint64_t slots[5] = { 0, 4, 0, 2, 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	hist_print_linear(f, slots, 5, 0, 10, "msecs");
+	fclose(f);
+	CHECK("linear rows span base + i*step", strstr(buf, "        10 -> 19         : 4") &&
+	      strstr(buf, "        30 -> 39         : 2") && !strstr(buf, "40 ->"), "%s", buf);
+	free(buf);
+}
+
+int main(void)
+{
+	test_bounds();
+	test_layout();
+	test_wide();
+	test_json();
+	test_linear();
+	return unit_exit();
+}
