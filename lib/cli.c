@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,16 +210,42 @@ pid_t cli_parse_tid(const char *opt, const char *arg)
 	return tid;
 }
 
+/*
+ * /etc/passwd is read directly rather than through getpwnam(): NSS modules
+ * cannot be loaded by the fully static build used in minimal containers.
+ */
+static long passwd_uid(const char *name)
+{
+	FILE *f = fopen("/etc/passwd", "r");
+	size_t len = strlen(name);
+	char line[1024];
+	long uid = -1;
+
+	if (!f)
+		return -1;
+	while (uid < 0 && fgets(line, sizeof(line), f)) {
+		char *field;
+
+		if (strncmp(line, name, len) || line[len] != ':')
+			continue;
+		field = strchr(line + len + 1, ':');
+		if (field)
+			uid = strtol(field + 1, NULL, 10);
+	}
+	fclose(f);
+	return uid;
+}
+
 uid_t cli_parse_uid(const char *opt, const char *arg)
 {
-	struct passwd *pw;
+	long uid;
 
 	if (isdigit((unsigned char)arg[0]))
 		return cli_parse_long(opt, arg, 0, INT_MAX - 1);
-	pw = getpwnam(arg);
-	if (!pw)
+	uid = passwd_uid(arg);
+	if (uid < 0)
 		cli_usage_error("invalid value '%s' for %s: no such user", arg, opt);
-	return pw->pw_uid;
+	return uid;
 }
 
 bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *nposargs)
