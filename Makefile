@@ -39,6 +39,14 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LDLIBS)
+ifneq ($(FLAGS_NOW),$(file <$(FLAGS_STAMP)))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+
 ifneq ($(V),1)
 Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
@@ -66,7 +74,7 @@ $(BUILD)/syscall_names.h: scripts/gen-syscalls.sh | $(BUILD)/lib
 	$(call msg,GEN,$@)
 	$(Q)scripts/gen-syscalls.sh $(CC) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard include/*.h) $(BUILD)/syscall_names.h | $(BUILD)/lib
+$(BUILD)/lib/%.o: lib/%.c $(wildcard include/*.h) $(BUILD)/syscall_names.h $(FLAGS_STAMP) | $(BUILD)/lib
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -83,14 +91,15 @@ $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/%.skel.h $(wildcard tools/*/*.h) $(wildcard include/*.h)
+$(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/%.skel.h $(wildcard tools/*/*.h) $(wildcard include/*.h) \
+		$(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itools/$(*D) -I$(BUILD)/tools/$(*D) -c $< -o $@
 
 define tool_rule
-$(BIN)/$(1): $(BUILD)/tools/$(1)/$(1).o $(LIBBPFSCOPE) | $(BIN)
+$(BIN)/$(1): $(BUILD)/tools/$(1)/$(1).o $(LIBBPFSCOPE) $(FLAGS_STAMP) | $(BIN)
 	$$(call msg,LINK,$$@)
-	$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
+	$(Q)$$(CC) $$(LDFLAGS) $(BUILD)/tools/$(1)/$(1).o $(LIBBPFSCOPE) $$(LDLIBS) -o $$@
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
@@ -110,7 +119,7 @@ uninstall:
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBBPFSCOPE) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBBPFSCOPE) $(wildcard tests/unit/*.h) $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit $< $(LIBBPFSCOPE) $(LDLIBS) -o $@
