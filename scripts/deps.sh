@@ -29,6 +29,8 @@ setpriv util-linux util-linux
 mkfs.ext4 e2fsprogs e2fsprogs
 dd coreutils coreutils
 python3 python3 python3
+file file file
+cpio cpio cpio
 sudo sudo sudo
 '
 
