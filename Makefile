@@ -55,7 +55,8 @@ Q :=
 msg =
 endif
 
-.PHONY: all deps check-deps clean install uninstall test test-unit vmlinux format bench
+.PHONY: all deps check-deps clean install uninstall test test-host test-vm test-bins vm-helpers \
+	vmlinux format bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -126,8 +127,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBBPFSCOPE) $(wildcard tests/unit/*.h) $(FLA
 
 test-bins: $(UNIT_BINS)
 
-test: all test-bins
+# Small static workload programs used by the tests on the host and in the VMs.
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+
+$(BUILD)/helpers/%: tests/helpers/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fno-inline -static $< -o $@ -lpthread
+
+vm-helpers: $(HELPER_BINS)
+
+test: all test-bins vm-helpers
 	$(Q)tests/run.sh
+
+test-host: all test-bins vm-helpers
+	$(Q)tests/run.sh --host
+
+test-vm:
+	$(Q)tests/run.sh --vm
 
 bench: all
 	$(Q)bench/run.sh

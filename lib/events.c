@@ -105,6 +105,9 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 		free(ev);
 		return NULL;
 	}
+	if (common_opts.verbose)
+		fprintf(stderr, "%s: event buffer: %s\n", program_invocation_short_name,
+			events_kind(ev));
 	return ev;
 }
 

@@ -31,6 +31,9 @@ dd coreutils coreutils
 python3 python3 python3
 file file file
 cpio cpio cpio
+qemu-system-x86_64 qemu-system-x86 qemu-system-x86
+/bin/busybox busybox-static busybox
+xz xz-utils xz
 sudo sudo sudo
 '
 

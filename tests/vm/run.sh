@@ -1,0 +1,151 @@
+#!/bin/bash
+# The kernel matrix: boot Debian's 6.1 and 6.12 cloud kernels under qemu with an
+# initramfs of busybox, the project's static binaries and the guest tests, run
+# the tests inside, and report their lines here prefixed with the kernel.
+#
+#   tests/vm/run.sh [SERIES...]      default: 6.1 6.12
+#
+# Kernels are fetched with apt-get download into $BPFSCOPE_CACHE (default
+# /var/cache/bpfscope), never installed.  KVM is used when it works, TCG otherwise.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${BPFSCOPE_CACHE:-/var/cache/bpfscope}
+WORK=$(mktemp -d /tmp/bpfscope-vm.XXXXXX)
+GUEST_TIMEOUT=${BPFSCOPE_VM_TIMEOUT:-900}
+series_list=${*:-6.1 6.12}
+trap 'rm -rf "$WORK"' EXIT
+
+say() { echo "$*"; }
+
+# Newest "linux-image-<series>...-cloud-amd64-unsigned" package the archive has.
+kernel_package() {
+	apt-cache search --names-only "^linux-image-${1//./\\.}[.-].*cloud-amd64-unsigned\$" 2>/dev/null |
+		awk '{print $1}' | sort -V | tail -n 1
+}
+
+# Unpack the kernel package of a series into the cache; prints its directory.
+fetch_kernel() {
+	local series=$1 pkg dir deb
+	pkg=$(kernel_package "$series")
+	if [ -z "$pkg" ]; then
+		apt-get update -qq >/dev/null 2>&1
+		pkg=$(kernel_package "$series")
+	fi
+	[ -n "$pkg" ] || return 1
+	dir=$CACHE/kernels/$pkg
+	if [ ! -e "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir" || return 1
+		(cd "$dir" && apt-get download "$pkg" >/dev/null 2>&1) || return 1
+		deb=$(ls "$dir"/*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] && dpkg-deb -x "$deb" "$dir/root" && rm -f "$deb" || return 1
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+
+build_static() {
+	make -s -C "$TOP" STATIC=1 BUILD=build/static BIN=build/static/bin ${VM_TARGETS:-all} \
+		>"$WORK/build.log" 2>&1 &&
+		make -s -C "$TOP" STATIC=1 BUILD=build/static vm-helpers >>"$WORK/build.log" 2>&1
+}
+
+# Copy a kernel module (decompressed) into the initramfs tree if the kernel has it.
+add_module() {
+	local kroot=$1 dest=$2 name=$3 f
+	f=$(find "$kroot/lib/modules" -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" |
+		head -n 1)
+	[ -n "$f" ] || return 0
+	case $f in
+	*.xz) xz -dc "$f" >"$dest/modules/$name.ko" ;;
+	*.zst) zstd -qdc "$f" >"$dest/modules/$name.ko" ;;
+	*) cp "$f" "$dest/modules/$name.ko" ;;
+	esac
+}
+
+# Modules the guest tests load, in dependency order.
+GUEST_MODULES="loop veth"
+
+make_initramfs() {
+	local kroot=$1 out=$2 tree=$WORK/tree m
+	rm -rf "$tree"
+	mkdir -p "$tree"/{bin,proc,sys,dev,tmp,run,modules,tests,helpers}
+	cp /bin/busybox "$tree/bin/busybox"
+	cp "$TOP"/build/static/bin/* "$tree/bin/"
+	cp "$TOP"/build/static/helpers/* "$tree/helpers/" 2>/dev/null
+	cp "$TOP"/tests/vm/guest/*.sh "$tree/tests/"
+	cp "$TOP/tests/vm/guest-init" "$tree/init"
+	chmod 755 "$tree/init"
+	for m in $GUEST_MODULES; do
+		add_module "$kroot" "$tree" "$m"
+	done
+	(cd "$tree" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out"
+}
+
+accel() {
+	if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M microvm -nographic \
+		-no-reboot -kernel /nonexistent </dev/null >/dev/null 2>&1; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
+# Boot one kernel; the serial console goes to $log.  Returns qemu's status.
+boot() {
+	local kernel=$1 initrd=$2 log=$3
+	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -m 1536 -smp 2 \
+		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=3" \
+		</dev/null >"$log" 2>&1
+}
+
+# Turn the guest's serial log into result lines for the host runner.
+report() {
+	local tag=$1 log=$2 status=$3
+	tr -d '\r' <"$log" | sed -n "s/^\(ok\|not ok\|skip\) - /\1 - [$tag] /p"
+	tr -d '\r' <"$log" | grep '^matrix: ' >>"$WORK/matrix"
+	if grep -qE 'Kernel panic|BUG: |Oops: |general protection fault|RIP: ' "$log"; then
+		echo "not ok - [$tag] kernel stayed healthy: $(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection|RIP: ' "$log" | tr -d '\r')"
+		tr -d '\r' <"$log" | tail -n 30 | sed 's/^/#   /'
+	elif ! grep -q '^BPFSCOPE-VM-DONE' "$log"; then
+		echo "not ok - [$tag] guest finished its tests: qemu status $status, no end marker; last serial lines:"
+		tr -d '\r' <"$log" | tail -n 30 | sed 's/^/#   /'
+	else
+		echo "ok - [$tag] guest booted, ran its tests and powered off"
+	fi
+}
+
+for tool in qemu-system-x86_64 cpio busybox xz; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "skip - kernel matrix: needs $tool (make deps installs it)"
+		exit 0
+	fi
+done
+[ -x /bin/busybox ] && file /bin/busybox | grep -q 'statically linked' || {
+	echo "skip - kernel matrix: needs a static /bin/busybox (package busybox-static)"
+	exit 0
+}
+if ! build_static; then
+	echo "not ok - kernel matrix: static build failed: $(tail -n 5 "$WORK/build.log")"
+	exit 0
+fi
+ACCEL=$(accel)
+echo "# kernel matrix: qemu with $ACCEL"
+: >"$WORK/matrix"
+for series in $series_list; do
+	start=$(date +%s)
+	if ! kdir=$(fetch_kernel "$series"); then
+		echo "skip - [$series] kernel matrix: no Debian package linux-image-$series*-cloud-amd64-unsigned could be fetched"
+		continue
+	fi
+	kernel=$(ls "$kdir"/root/boot/vmlinuz-* | head -n 1)
+	tag=$(basename "$kernel" | sed 's/^vmlinuz-//; s/-cloud-amd64$//; s/+deb.*//')
+	make_initramfs "$kdir/root" "$WORK/initrd-$series.gz"
+	boot "$kernel" "$WORK/initrd-$series.gz" "$WORK/serial-$series.log"
+	report "$tag" "$WORK/serial-$series.log" $?
+	echo "# [$tag] $(($(date +%s) - start)) s"
+done
+if [ -s "$WORK/matrix" ] && [ -n "${BPFSCOPE_MATRIX_OUT:-}" ]; then
+	cp "$WORK/matrix" "$BPFSCOPE_MATRIX_OUT"
+fi
+exit 0
