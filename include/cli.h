@@ -32,9 +32,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Value parsers: each exits through cli_usage_error naming the option on bad input. */
 long cli_parse_long(const char *opt, const char *arg, long min, long max);
 unsigned long long cli_parse_ull(const char *opt, const char *arg);
-pid_t cli_parse_pid(const char *opt, const char *arg);	  /* must be a live process */
-pid_t cli_parse_tid(const char *opt, const char *arg);	  /* must be a live thread */
-uid_t cli_parse_uid(const char *opt, const char *arg);	  /* number or user name */
+pid_t cli_parse_pid(const char *opt, const char *arg); /* must be a live process */
+pid_t cli_parse_tid(const char *opt, const char *arg); /* must be a live thread */
+uid_t cli_parse_uid(const char *opt, const char *arg); /* number or user name */
 /* Parse the positional "[interval] [count]" pair; returns true if arg was consumed. */
 bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *nposargs);
 

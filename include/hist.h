@@ -11,8 +11,8 @@ struct json;
 /* Slot i of a log2 histogram holds [2^i, 2^(i+1) - 1]; slot 0 holds 0 and 1. */
 void hist_print_log2(FILE *f, const uint64_t *slots, int nslots, const char *unit);
 /* Slot i of a linear histogram holds values in [base + i*step, base + (i+1)*step - 1]. */
-void hist_print_linear(FILE *f, const uint64_t *slots, int nslots, uint64_t base,
-		       uint64_t step, const char *unit);
+void hist_print_linear(FILE *f, const uint64_t *slots, int nslots, uint64_t base, uint64_t step,
+		       const char *unit);
 /* Bounds of slot i, as printed. */
 void hist_log2_bounds(int slot, uint64_t *low, uint64_t *high);
 /* Emit {"unit":..., "buckets":[{"low":..,"high":..,"count":..}, ...]} under key. */

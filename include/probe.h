@@ -9,9 +9,9 @@
 
 bool probe_btf_vmlinux(void);
 bool probe_ringbuf(void);
-bool probe_btf_type(const char *name);		       /* struct/union/typedef/func */
+bool probe_btf_type(const char *name);			   /* struct/union/typedef/func */
 bool probe_btf_field(const char *type, const char *field); /* struct or union member */
-bool probe_tp_btf(const char *name);		       /* btf_trace_<name> exists */
+bool probe_tp_btf(const char *name);			   /* btf_trace_<name> exists */
 bool probe_raw_tp(const char *name);
 bool probe_tracepoint(const char *category, const char *name);
 bool probe_fentry(const char *func); /* really loads a tiny fentry program */

@@ -14,7 +14,7 @@
 
 /* Wake user space once this much is queued; a timed poll picks up the rest. */
 #define WAKEUP_BYTES (64 * 1024)
-#define PERF_PAGES 64
+#define PERF_PAGES   64
 
 struct events {
 	struct ring_buffer *rb;
@@ -98,8 +98,8 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 	if (rb && bpf_map__type(rb) == BPF_MAP_TYPE_RINGBUF)
 		ev->rb = ring_buffer__new(bpf_map__fd(rb), on_ringbuf_event, ev, NULL);
 	else if (pb)
-		ev->pb = perf_buffer__new(bpf_map__fd(pb), PERF_PAGES, on_perf_event,
-					  on_perf_lost, ev, NULL);
+		ev->pb = perf_buffer__new(bpf_map__fd(pb), PERF_PAGES, on_perf_event, on_perf_lost,
+					  ev, NULL);
 	if (!ev->rb && !ev->pb) {
 		cli_warn("cannot set up the event buffer: %s", strerror(errno));
 		free(ev);
@@ -124,8 +124,8 @@ static uint64_t kernel_lost(struct events *ev)
 	vals = calloc(ncpus, sizeof(*vals));
 	if (!vals)
 		return 0;
-	if (!bpf_map__lookup_elem(ev->lost_map, &zero, sizeof(zero), vals,
-				  ncpus * sizeof(*vals), 0)) {
+	if (!bpf_map__lookup_elem(ev->lost_map, &zero, sizeof(zero), vals, ncpus * sizeof(*vals),
+				  0)) {
 		for (i = 0; i < ncpus; i++)
 			sum += vals[i];
 	}

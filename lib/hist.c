@@ -7,7 +7,7 @@
 #include "output.h"
 
 #define BAR_WIDTH_NARROW 40
-#define BAR_WIDTH_WIDE 20
+#define BAR_WIDTH_WIDE	 20
 
 uint64_t hist_total(const uint64_t *slots, int nslots)
 {
@@ -87,8 +87,8 @@ void hist_print_log2(FILE *f, const uint64_t *slots, int nslots, const char *uni
 	}
 }
 
-void hist_print_linear(FILE *f, const uint64_t *slots, int nslots, uint64_t base,
-		       uint64_t step, const char *unit)
+void hist_print_linear(FILE *f, const uint64_t *slots, int nslots, uint64_t base, uint64_t step,
+		       const char *unit)
 {
 	int last = last_nonzero(slots, nslots), first = -1, i;
 	uint64_t max = max_count(slots, nslots);

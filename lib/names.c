@@ -49,10 +49,9 @@ const char *signal_name(int sig)
 const char *tcp_state_name(int state)
 {
 	static const char *const names[] = {
-		[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",
-		[4] = "FIN_WAIT1",   [5] = "FIN_WAIT2",	 [6] = "TIME_WAIT",
-		[7] = "CLOSE",	     [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
-		[10] = "LISTEN",     [11] = "CLOSING",	 [12] = "NEW_SYN_RECV",
+		[1] = "ESTABLISHED", [2] = "SYN_SENT",	[3] = "SYN_RECV", [4] = "FIN_WAIT1",
+		[5] = "FIN_WAIT2",   [6] = "TIME_WAIT", [7] = "CLOSE",	  [8] = "CLOSE_WAIT",
+		[9] = "LAST_ACK",    [10] = "LISTEN",	[11] = "CLOSING", [12] = "NEW_SYN_RECV",
 	};
 
 	if (state < 0 || (size_t)state >= ARRAY_SIZE(names))

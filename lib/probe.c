@@ -247,11 +247,11 @@ static const struct {
 	const char *prefix;
 	enum hook_kind kind;
 } section_kinds[] = {
-	{ "tp_btf/", HOOK_TP_BTF },	     { "raw_tp/", HOOK_RAW_TP },
-	{ "raw_tracepoint/", HOOK_RAW_TP },  { "tp/", HOOK_TRACEPOINT },
-	{ "tracepoint/", HOOK_TRACEPOINT },  { "fentry/", HOOK_FENTRY },
-	{ "fexit/", HOOK_FEXIT },	     { "kprobe/", HOOK_KPROBE },
-	{ "kretprobe/", HOOK_KRETPROBE },    { "perf_event", HOOK_PERF_EVENT },
+	{ "tp_btf/", HOOK_TP_BTF },	    { "raw_tp/", HOOK_RAW_TP },
+	{ "raw_tracepoint/", HOOK_RAW_TP }, { "tp/", HOOK_TRACEPOINT },
+	{ "tracepoint/", HOOK_TRACEPOINT }, { "fentry/", HOOK_FENTRY },
+	{ "fexit/", HOOK_FEXIT },	    { "kprobe/", HOOK_KPROBE },
+	{ "kretprobe/", HOOK_KRETPROBE },   { "perf_event", HOOK_PERF_EVENT },
 };
 
 static const char *const kind_names[] = {

@@ -52,11 +52,26 @@ static struct outcome run(long (*parse)(const char *), const char *arg)
 	return o;
 }
 
-static long parse_interval(const char *a) { return cli_parse_long("interval", a, 1, 100); }
-static long parse_pid(const char *a) { return cli_parse_pid("-p", a); }
-static long parse_tid(const char *a) { return cli_parse_tid("-L", a); }
-static long parse_uid(const char *a) { return cli_parse_uid("-u", a); }
-static long parse_ull(const char *a) { return (long)cli_parse_ull("-c", a); }
+static long parse_interval(const char *a)
+{
+	return cli_parse_long("interval", a, 1, 100);
+}
+static long parse_pid(const char *a)
+{
+	return cli_parse_pid("-p", a);
+}
+static long parse_tid(const char *a)
+{
+	return cli_parse_tid("-L", a);
+}
+static long parse_uid(const char *a)
+{
+	return cli_parse_uid("-u", a);
+}
+static long parse_ull(const char *a)
+{
+	return (long)cli_parse_ull("-c", a);
+}
 
 static bool one_line(const char *s)
 {
@@ -65,18 +80,18 @@ static bool one_line(const char *s)
 	return nl && nl[1] == '\0';
 }
 
-#define EXPECT_ERROR(name, fn, arg, needle)                                             \
-	do {                                                                            \
-		struct outcome o = run(fn, arg);                                        \
+#define EXPECT_ERROR(name, fn, arg, needle)                                            \
+	do {                                                                           \
+		struct outcome o = run(fn, arg);                                       \
 		CHECK(name, o.status == 2 && one_line(o.err) && strstr(o.err, needle), \
-		      "status %d, stderr \"%s\"", o.status, o.err);                     \
+		      "status %d, stderr \"%s\"", o.status, o.err);                    \
 	} while (0)
 
-#define EXPECT_VALUE(name, fn, arg, want)                                               \
-	do {                                                                            \
-		struct outcome o = run(fn, arg);                                        \
+#define EXPECT_VALUE(name, fn, arg, want)                                                 \
+	do {                                                                              \
+		struct outcome o = run(fn, arg);                                          \
 		CHECK(name, o.status == 0 && o.value == (want), "status %d value %ld %s", \
-		      o.status, o.value, o.err);                                        \
+		      o.status, o.value, o.err);                                          \
 	} while (0)
 
 int main(void)
@@ -90,7 +105,8 @@ int main(void)
 	EXPECT_ERROR("empty rejected", parse_interval, "", "not a number");
 	EXPECT_ERROR("zero below range rejected", parse_interval, "0", "must be 1..100");
 	EXPECT_ERROR("above range rejected", parse_interval, "101", "must be 1..100");
-	EXPECT_ERROR("overflow rejected", parse_interval, "99999999999999999999999", "not a number");
+	EXPECT_ERROR("overflow rejected", parse_interval, "99999999999999999999999",
+		     "not a number");
 	EXPECT_VALUE("live pid accepted", parse_pid, self, getpid());
 	EXPECT_ERROR("dead pid rejected", parse_pid, "2147483646", "no such process");
 	EXPECT_ERROR("negative pid rejected", parse_pid, "-1", "-p");

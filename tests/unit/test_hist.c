@@ -33,8 +33,8 @@ static void test_bounds(void)
 	int i, bad = 0;
 
 	hist_log2_bounds(0, &lo, &hi);
-	CHECK("slot 0 holds 0 and 1", lo == 0 && hi == 1, "got %llu..%llu",
-	      (unsigned long long)lo, (unsigned long long)hi);
+	CHECK("slot 0 holds 0 and 1", lo == 0 && hi == 1, "got %llu..%llu", (unsigned long long)lo,
+	      (unsigned long long)hi);
 	for (i = 1; i < 63; i++) {
 		hist_log2_bounds(i, &lo, &hi);
 		if (slot_of(lo) != i || slot_of(hi) != i || slot_of(hi + 1) != i + 1 ||
@@ -54,17 +54,17 @@ static void test_layout(void)
 
 	CHECK("header is 'usecs : count distribution'",
 	      !strncmp(out, "     usecs               : count    distribution\n", 48), "%s", out);
-	CHECK("rows stop at the last non-empty slot", strstr(out, "16 -> 31") && !strstr(out, "32 -> 63"),
-	      "%s", out);
-	CHECK("row for 4..7 shows count 3", strstr(out, "         4 -> 7          : 3        |**********"),
-	      "%s", out);
+	CHECK("rows stop at the last non-empty slot",
+	      strstr(out, "16 -> 31") && !strstr(out, "32 -> 63"), "%s", out);
+	CHECK("row for 4..7 shows count 3",
+	      strstr(out, "         4 -> 7          : 3        |**********"), "%s", out);
 	CHECK("largest count gets the full bar",
 	      strstr(out, ": 12       |****************************************|"), "%s", out);
 	free(out);
 
 	out = render_log2((uint64_t[4]){ 0 }, 4, "msecs");
-	CHECK("empty histogram prints only the header", !strcmp(out,
-	      "     msecs               : count    distribution\n"), "%s", out);
+	CHECK("empty histogram prints only the header",
+	      !strcmp(out, "     msecs               : count    distribution\n"), "%s", out);
 	free(out);
 }
 
@@ -75,7 +75,8 @@ static void test_wide(void)
 
 	slots[35] = 1;
 	out = render_log2(slots, 40, "nsecs");
-	CHECK("slots past 32 use wide columns", strstr(out, "34359738368 -> 68719476735"), "%s", out);
+	CHECK("slots past 32 use wide columns", strstr(out, "34359738368 -> 68719476735"), "%s",
+	      out);
 	free(out);
 }
 
@@ -107,8 +108,10 @@ static void test_linear(void)
 
 	hist_print_linear(f, slots, 5, 0, 10, "msecs");
 	fclose(f);
-	CHECK("linear rows span base + i*step", strstr(buf, "        10 -> 19         : 4") &&
-	      strstr(buf, "        30 -> 39         : 2") && !strstr(buf, "40 ->"), "%s", buf);
+	CHECK("linear rows span base + i*step",
+	      strstr(buf, "        10 -> 19         : 4") &&
+		      strstr(buf, "        30 -> 39         : 2") && !strstr(buf, "40 ->"),
+	      "%s", buf);
 	free(buf);
 }
 

@@ -27,7 +27,11 @@ static void test_escape(void)
 	CHECK_STR("backslash doubled", escaped("a\\b", 64), "a\\\\b");
 	CHECK_STR("valid UTF-8 kept", escaped("caf\xc3\xa9", 64), "caf\xc3\xa9");
 	CHECK_STR("invalid UTF-8 escaped", escaped("\xff\xc3(", 64), "\\xff\\xc3(");
-	CHECK_STR("C1 control (U+009B CSI) escaped", escaped("\xc2\x9b" "1m", 64), "\\xc2\\x9b1m");
+	CHECK_STR("C1 control (U+009B CSI) escaped",
+		  escaped("\xc2\x9b"
+			  "1m",
+			  64),
+		  "\\xc2\\x9b1m");
 	CHECK_STR("overlong UTF-8 escaped", escaped("\xc0\xaf", 64), "\\xc0\\xaf");
 	CHECK_STR("stops at NUL", escaped(with_nul, sizeof(with_nul)), "ab");
 	CHECK_STR("stops at srclen", escaped("abcdef", 3), "abc");
@@ -88,7 +92,8 @@ static void test_names(void)
 	CHECK_STR("negative errno name", errno_name(-13), "EACCES");
 	CHECK_STR("syscall name", syscall_name(257), "openat");
 	CHECK("syscall number", syscall_number("execve") == 59, "got %d", syscall_number("execve"));
-	CHECK("unknown syscall", syscall_name(100000) == NULL && syscall_number("nope") == -1, "%s", "found");
+	CHECK("unknown syscall", syscall_name(100000) == NULL && syscall_number("nope") == -1, "%s",
+	      "found");
 	CHECK_STR("signal name", signal_name(15), "SIGTERM");
 	CHECK_STR("TCP state name", tcp_state_name(1), "ESTABLISHED");
 	CHECK("unknown TCP state", tcp_state_name(99) == NULL, "%s", "found");

@@ -8,16 +8,16 @@
 
 static int unit_failures;
 
-#define CHECK(name, cond, ...)                                   \
-	do {                                                     \
-		if (cond) {                                      \
-			printf("ok - %s\n", name);               \
-		} else {                                         \
-			printf("not ok - %s: ", name);           \
-			printf(__VA_ARGS__);                     \
-			putchar('\n');                           \
-			unit_failures++;                         \
-		}                                                \
+#define CHECK(name, cond, ...)                         \
+	do {                                           \
+		if (cond) {                            \
+			printf("ok - %s\n", name);     \
+		} else {                               \
+			printf("not ok - %s: ", name); \
+			printf(__VA_ARGS__);           \
+			putchar('\n');                 \
+			unit_failures++;               \
+		}                                      \
 	} while (0)
 
 #define CHECK_STR(name, got, want) \

@@ -210,7 +210,8 @@ static int choose_hooks(struct execsnoop_bpf *skel)
 	struct bpf_program *at_enter[] = { skel->progs.execveat_enter };
 	struct bpf_program *at_exit[] = { skel->progs.execveat_exit };
 
-	if (hook_choose("execve() entry", enter, 1) < 0 || hook_choose("execve() exit", exit, 1) < 0)
+	if (hook_choose("execve() entry", enter, 1) < 0 ||
+	    hook_choose("execve() exit", exit, 1) < 0)
 		return -1;
 	/* execveat (Linux 3.19+) is traced where the kernel has it. */
 	if (hook_choose_optional(at_enter, 1) < 0 || hook_choose_optional(at_exit, 1) < 0) {

@@ -2,11 +2,11 @@
 #ifndef EXECSNOOP_H
 #define EXECSNOOP_H
 
-#define TASK_COMM_LEN 16
-#define ARG_MAX_LEN 128		/* longest single argument kept */
+#define TASK_COMM_LEN	 16
+#define ARG_MAX_LEN	 128 /* longest single argument kept */
 #define MAX_ARGS_DEFAULT 20
-#define MAX_ARGS_LIMIT 60
-#define ARGS_BUF_LEN (MAX_ARGS_LIMIT * ARG_MAX_LEN)
+#define MAX_ARGS_LIMIT	 60
+#define ARGS_BUF_LEN	 (MAX_ARGS_LIMIT * ARG_MAX_LEN)
 
 /* args holds the exec'd path, then argv[1..], each NUL-terminated. */
 struct exec_event {
