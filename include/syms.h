@@ -4,6 +4,7 @@
 #define BPFSCOPE_SYMS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,12 +30,17 @@ void ksyms_free(struct ksyms *ks);
  * and then shared by every pid mapping the same (device, inode).
  * When usyms_resolve returns false for an address inside a mapped object,
  * out->module names the object and out->offset is the address relative to it.
- * Returned strings live until usyms_forget_pid(pid) or usyms_free.
+ * Returned strings live until usyms_free.
  */
 struct usyms;
 struct usyms *usyms_new(void);
 bool usyms_resolve(struct usyms *us, pid_t pid, uint64_t addr, struct sym *out);
 void usyms_forget_pid(struct usyms *us, pid_t pid);
+/*
+ * Drop what is kept for processes that have exited (or whose pid now belongs
+ * to another process); returns how many.  Object symbols stay cached.
+ */
+size_t usyms_forget_exited(struct usyms *us);
 void usyms_free(struct usyms *us);
 
 #endif

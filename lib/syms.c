@@ -46,8 +46,8 @@
 #define NT_GNU_BUILD_ID 3
 #endif
 
-#define DEBUG_ROOT "/usr/lib/debug"
-#define BUILD_ID_MAX 64
+#define DEBUG_ROOT     "/usr/lib/debug"
+#define BUILD_ID_MAX   64
 #define MAPS_RELOAD_NS 1000000000ULL
 
 /*
@@ -622,7 +622,7 @@ static uint32_t file_crc32(int fd)
 struct debug_want {
 	unsigned char build_id[BUILD_ID_MAX];
 	size_t build_id_len;
-	const char *link;	/* .gnu_debuglink file name, or NULL */
+	const char *link; /* .gnu_debuglink file name, or NULL */
 	uint32_t crc;
 };
 
@@ -662,8 +662,7 @@ static bool find_debug_by_build_id(struct elf_file *ef, const char *root,
 
 	if (!w->build_id_len)
 		return false;
-	n = snprintf(path, sizeof(path), "%s" DEBUG_ROOT "/.build-id/%02x/", root,
-		     w->build_id[0]);
+	n = snprintf(path, sizeof(path), "%s" DEBUG_ROOT "/.build-id/%02x/", root, w->build_id[0]);
 	if (n < 0 || (size_t)n + 2 * w->build_id_len + 7 > sizeof(path))
 		return false;
 	p = path + n;
@@ -728,16 +727,14 @@ static void debug_want_init(Elf *elf, struct debug_want *w)
  * Symbols of a stripped object: the .symtab of its separate debug file, found
  * by build-id or .gnu_debuglink, on the host first, then in the process' root.
  */
-static bool load_debug_symbols(Elf *elf, const char *root, const char *objpath,
-			       struct symtab *t)
+static bool load_debug_symbols(Elf *elf, const char *root, const char *objpath, struct symtab *t)
 {
 	struct elf_file dbg = { .fd = -1 };
 	struct debug_want w;
 	bool found;
 
 	debug_want_init(elf, &w);
-	found = find_debug_by_build_id(&dbg, "", &w) ||
-		find_debug_by_link(&dbg, "", objpath, &w) ||
+	found = find_debug_by_build_id(&dbg, "", &w) || find_debug_by_link(&dbg, "", objpath, &w) ||
 		(*root && find_debug_by_build_id(&dbg, root, &w)) ||
 		(*root && find_debug_by_link(&dbg, root, objpath, &w));
 	if (!found)
@@ -786,7 +783,7 @@ struct old_strs {
 struct perfmap {
 	struct symtab tab;
 	char *path;
-	off_t size;	/* file size when read; a grown file is re-read */
+	off_t size; /* file size when read; a grown file is re-read */
 	struct old_strs *old;
 };
 
@@ -796,18 +793,20 @@ struct proc {
 	struct map *maps;
 	size_t nmaps;
 	unsigned long long maps_read_ns;
+	unsigned long long start_time; /* tells a reused pid from the one we read */
 	bool maps_ok;
 	struct perfmap perfmap;
 	bool perfmap_tried;
 };
 
 #define PROC_BUCKETS 1024
-#define DSO_BUCKETS 1024
+#define DSO_BUCKETS  1024
 
 struct usyms {
 	struct proc *procs[PROC_BUCKETS];
 	struct dso *dsos[DSO_BUCKETS];
 	struct dso *vdso;
+	struct old_strs *retired; /* perf map names of forgotten pids */
 };
 
 static unsigned long long now_ns(void)
@@ -869,8 +868,8 @@ static struct dso *dso_get(struct usyms *us, dev_t dev, ino_t ino, const char *p
  * checking it is still the mapped inode, else through map_files, which also
  * reaches deleted and memfd files.
  */
-static int open_mapped(pid_t pid, const struct dso *dso, const struct map *m,
-		       struct elf_file *ef, char *root, size_t rootlen)
+static int open_mapped(pid_t pid, const struct dso *dso, const struct map *m, struct elf_file *ef,
+		       char *root, size_t rootlen)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -953,8 +952,9 @@ static bool parse_maps_line(char *line, struct map *m, dev_t *dev, ino_t *ino, c
 	int pos = 0;
 	char *p;
 
-	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &off, &maj,
-		   &min, &inode, &pos) < 7 || perms[2] != 'x')
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &off, &maj, &min,
+		   &inode, &pos) < 7 ||
+	    perms[2] != 'x')
 		return false;
 	p = line + pos;
 	p[strcspn(p, "\n")] = '\0';
@@ -970,7 +970,7 @@ static bool parse_maps_line(char *line, struct map *m, dev_t *dev, ino_t *ino, c
 	else if (inode && *p == '/')
 		m->kind = MAP_FILE;
 	else
-		m->kind = MAP_ANON;	/* JIT code, [anon:...], [vsyscall] */
+		m->kind = MAP_ANON; /* JIT code, [anon:...], [vsyscall] */
 	return true;
 }
 
@@ -1022,6 +1022,32 @@ static int proc_read_maps(struct usyms *us, struct proc *p)
 	return 0;
 }
 
+/* Field 22 of /proc/PID/stat, the start time in clock ticks since boot; 0 if gone. */
+static unsigned long long proc_start_time(pid_t pid)
+{
+	unsigned long long t = 0;
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: fields count from the last ')'. */
+	p = strrchr(buf, ')');
+	for (i = 2; p && i < 22; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
 static struct proc *proc_get(struct usyms *us, pid_t pid)
 {
 	size_t b = (unsigned int)pid % PROC_BUCKETS;
@@ -1035,6 +1061,7 @@ static struct proc *proc_get(struct usyms *us, pid_t pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	p->start_time = proc_start_time(pid);
 	p->next = us->procs[b];
 	us->procs[b] = p;
 	proc_read_maps(us, p);
@@ -1059,6 +1086,21 @@ static const struct map *proc_find_map(const struct proc *p, uint64_t addr)
 }
 
 /* ------------------------------------------------------------- perf maps */
+
+static void strs_push(struct old_strs **list, char *strs)
+{
+	struct old_strs *o;
+
+	if (!strs)
+		return;
+	o = malloc(sizeof(*o));
+	/* On failure leak it: better than freeing names a caller may still hold. */
+	if (!o)
+		return;
+	o->strs = strs;
+	o->next = *list;
+	*list = o;
+}
 
 /* "START SIZE name" per line, hex numbers, as JITs write /tmp/perf-PID.map. */
 static void perfmap_parse(struct perfmap *pm, FILE *f)
@@ -1148,18 +1190,8 @@ static void perfmap_load(struct proc *p)
 		fclose(f);
 		return;
 	}
-	if (pm->tab.strs) {
-		struct old_strs *o = malloc(sizeof(*o));
-
-		if (!o) {
-			fclose(f);
-			return;
-		}
-		o->strs = pm->tab.strs;
-		o->next = pm->old;
-		pm->old = o;
-		pm->tab.strs = NULL;
-	}
+	strs_push(&pm->old, pm->tab.strs);
+	pm->tab.strs = NULL;
 	symtab_free(&pm->tab);
 	pm->size = st.st_size;
 	perfmap_parse(pm, f);
@@ -1246,17 +1278,25 @@ bool usyms_resolve(struct usyms *us, pid_t pid, uint64_t addr, struct sym *out)
 
 static void proc_free(struct proc *p)
 {
-	struct old_strs *o;
-
-	while ((o = p->perfmap.old)) {
-		p->perfmap.old = o->next;
-		free(o->strs);
-		free(o);
-	}
 	symtab_free(&p->perfmap.tab);
 	free(p->perfmap.path);
 	free(p->maps);
 	free(p);
+}
+
+/* Free a pid's state, keeping its perf map names: callers may still hold them. */
+static void proc_retire(struct usyms *us, struct proc *p)
+{
+	struct old_strs *o;
+
+	while ((o = p->perfmap.old)) {
+		p->perfmap.old = o->next;
+		o->next = us->retired;
+		us->retired = o;
+	}
+	strs_push(&us->retired, p->perfmap.tab.strs);
+	p->perfmap.tab.strs = NULL;
+	proc_free(p);
 }
 
 void usyms_forget_pid(struct usyms *us, pid_t pid)
@@ -1268,14 +1308,36 @@ void usyms_forget_pid(struct usyms *us, pid_t pid)
 	for (pp = &us->procs[(unsigned int)pid % PROC_BUCKETS]; (p = *pp); pp = &p->next) {
 		if (p->pid == pid) {
 			*pp = p->next;
-			proc_free(p);
+			proc_retire(us, p);
 			return;
 		}
 	}
 }
 
+size_t usyms_forget_exited(struct usyms *us)
+{
+	struct proc **pp, *p;
+	size_t i, n = 0;
+
+	if (!us)
+		return 0;
+	for (i = 0; i < PROC_BUCKETS; i++) {
+		for (pp = &us->procs[i]; (p = *pp);) {
+			if (p->start_time && proc_start_time(p->pid) == p->start_time) {
+				pp = &p->next;
+				continue;
+			}
+			*pp = p->next;
+			proc_retire(us, p);
+			n++;
+		}
+	}
+	return n;
+}
+
 void usyms_free(struct usyms *us)
 {
+	struct old_strs *o;
 	struct proc *p, *pn;
 	struct dso *d, *dn;
 	size_t i;
@@ -1285,8 +1347,13 @@ void usyms_free(struct usyms *us)
 	for (i = 0; i < PROC_BUCKETS; i++) {
 		for (p = us->procs[i]; p; p = pn) {
 			pn = p->next;
-			proc_free(p);
+			proc_retire(us, p);
 		}
+	}
+	while ((o = us->retired)) {
+		us->retired = o->next;
+		free(o->strs);
+		free(o);
 	}
 	for (i = 0; i < DSO_BUCKETS; i++) {
 		for (d = us->dsos[i]; d; d = dn) {

@@ -138,8 +138,8 @@ static void child_stop(struct child *c)
 /* --------------------------------------------------------------- checks */
 
 /* Resolve addr+off in pid and expect want (offset off); want NULL: expect no name. */
-static void expect_user(struct usyms *us, pid_t pid, uint64_t addr, uint64_t off,
-			const char *want, const char *test)
+static void expect_user(struct usyms *us, pid_t pid, uint64_t addr, uint64_t off, const char *want,
+			const char *test)
 {
 	struct sym s;
 	bool found;
@@ -344,6 +344,48 @@ static void test_perf_map(struct usyms *us)
 	child_stop(&c);
 }
 
+/* Exited processes are dropped; names returned for them stay valid. */
+static void test_forget_exited(void)
+{
+	char path[PATH_MAX + 32], name[64];
+	struct usyms *us = usyms_new();
+	struct child a, b;
+	struct sym sa, sj;
+	uint64_t jit;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/target_pie", outdir);
+	if (!us || !child_start(&a, path, NULL) || !child_start(&b, path, NULL)) {
+		report(false, "forget exited: start", "could not start %s", path);
+		usyms_free(us);
+		return;
+	}
+	jit = child_addr(&a, "jit");
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", a.pid);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%lx 10 jitted_gone\n", (unsigned long)jit);
+		fclose(f);
+	}
+	usyms_resolve(us, a.pid, child_addr(&a, "syms_target_alpha"), &sa);
+	usyms_resolve(us, a.pid, jit, &sj);
+	expect_user(us, b.pid, child_addr(&b, "syms_target_alpha"), 0, "syms_target_alpha",
+		    "forget exited: live process resolves");
+	child_stop(&a);
+	unlink(path);
+	n = usyms_forget_exited(us);
+	report(n == 1, "forget exited: only the exited pid is dropped", "dropped %zu", n);
+	snprintf(name, sizeof(name), "%s", sj.name ? sj.name : "nothing");
+	report(sa.name && !strcmp(sa.name, "syms_target_alpha") && !strcmp(name, "jitted_gone"),
+	       "forget exited: earlier names stay valid", "got %s and %s",
+	       sa.name ? sa.name : "nothing", name);
+	expect_user(us, b.pid, child_addr(&b, "syms_lib_gamma"), 0, "syms_lib_gamma",
+		    "forget exited: live process still resolves");
+	child_stop(&b);
+	usyms_free(us);
+}
+
 /* A libc function that only the debug file (found by build-id) names, in this process. */
 static const char *libc_local_function(const char *debug, uint64_t *vaddr)
 {
@@ -372,7 +414,8 @@ static const char *libc_local_function(const char *debug, uint64_t *vaddr)
 				continue;
 			n = elf_strptr(elf, sh.sh_link, s.st_name);
 			/* A plain name, unlikely to share its address with another. */
-			if (!n || strncmp(n, "__", 2) || strchr(n, '.') || strlen(n) >= sizeof(name))
+			if (!n || strncmp(n, "__", 2) || strchr(n, '.') ||
+			    strlen(n) >= sizeof(name))
 				continue;
 			snprintf(name, sizeof(name), "%s", n);
 			*vaddr = s.st_value;
@@ -508,17 +551,18 @@ static void test_kernel(void)
 	report(ks != NULL, "kernel: load", "ksyms_load failed");
 	report(ksyms_addr(ks, "schedule") == addr, "kernel: address of schedule", "got 0x%lx",
 	       (unsigned long)ksyms_addr(ks, "schedule"));
-	report(ksyms_resolve(ks, addr, &s) && !strcmp(s.name, "schedule") && !s.offset &&
-		       !s.module,
-	       "kernel: resolve schedule", "got %s+%lu", s.name, (unsigned long)s.offset);
+	report(ksyms_resolve(ks, addr, &s) && !strcmp(s.name, "schedule") && !s.offset && !s.module,
+	       "kernel: resolve schedule", "got %s+%lu", s.name ? s.name : "nothing",
+	       (unsigned long)s.offset);
 	report(ksyms_resolve(ks, addr + 5, &s) && !strcmp(s.name, "schedule") && s.offset == 5,
-	       "kernel: resolve schedule+5", "got %s+%lu", s.name, (unsigned long)s.offset);
+	       "kernel: resolve schedule+5", "got %s+%lu", s.name ? s.name : "nothing",
+	       (unsigned long)s.offset);
 	report(ksyms_addr(ks, "bpfscope_no_such_symbol") == 0, "kernel: absent name is 0",
 	       "it was not");
 	if (kallsyms_find(want_module, NULL, &addr, name, sizeof(name), mod, sizeof(mod))) {
 		report(ksyms_resolve(ks, addr, &s) && s.module && !strcmp(s.module, mod),
-		       "kernel: module symbol names its module", "%s: got module %s, want %s",
-		       name, s.module ? s.module : "none", mod);
+		       "kernel: module symbol names its module", "%s: got module %s, want %s", name,
+		       s.module ? s.module : "none", mod);
 	} else {
 		skip("kernel: module symbol names its module", "no module symbols");
 	}
@@ -598,6 +642,7 @@ int main(int argc, char **argv)
 		test_deleted(us);
 		test_chroot(us);
 		test_perf_map(us);
+		test_forget_exited();
 	}
 	usyms_free(us);
 	cleanup_targets();

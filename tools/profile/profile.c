@@ -18,7 +18,7 @@
 #include "profile.h"
 #include "profile.skel.h"
 
-#define MAX_IDS 1024
+#define MAX_IDS	 1024
 #define MAX_CPUS 4096
 
 static struct opts {
@@ -141,8 +141,9 @@ static void check_sampling(void)
 	static bool cpus[MAX_CPUS];
 
 	if (opts.freq && max_rate > 0 && opts.freq > (unsigned long long)max_rate)
-		cli_usage_error("invalid value '%llu' for -F: above kernel.perf_event_max_sample_rate"
-				" (%ld)", opts.freq, max_rate);
+		cli_usage_error("invalid value '%llu' for -F: above "
+				"kernel.perf_event_max_sample_rate (%ld)",
+				opts.freq, max_rate);
 	if (opts.cpu >= 0 && online_cpus(cpus) > 0 && !cpus[opts.cpu])
 		cli_usage_error("invalid value '%d' for -C: CPU %d is not online", opts.cpu,
 				opts.cpu);
@@ -198,7 +199,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (opts.freq && opts.period)
-			cli_usage_error("-F and -c are exclusive: sample by frequency or by period");
+			cli_usage_error("-F and -c are exclusive: sample by rate or by period");
 		if (opts.user_only && opts.kernel_only)
 			cli_usage_error("-U and -K are exclusive");
 		if (opts.npids && opts.ntids)
@@ -240,12 +241,12 @@ struct sampler {
 static int attach_cpus(struct sampler *s, struct bpf_program *prog)
 {
 	static bool cpus[MAX_CPUS];
-	int n = online_cpus(cpus), fd, err;
+	int fd, err;
 
-	if (n <= 0)
-		return cli_warn("cannot read /sys/devices/system/cpu/online"), -1;
-	if (opts.cpu >= 0 && !cpus[opts.cpu])
-		return cli_warn("CPU %d is not online", opts.cpu), -1;
+	if (online_cpus(cpus) <= 0) {
+		cli_warn("cannot read /sys/devices/system/cpu/online");
+		return -1;
+	}
 	for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
 		if (!cpus[cpu] || (opts.cpu >= 0 && cpu != opts.cpu))
 			continue;
@@ -325,7 +326,6 @@ static const struct ustack *ustack_get(struct usyms *us, int fd, __u32 pid, __s3
 			return u;
 	}
 	missed = read_stack(fd, id, ips) != 0;
-
 	while (n < MAX_STACK_DEPTH && ips[n])
 		n++;
 	u = calloc(1, sizeof(*u) + n * sizeof(u->frames[0]));
@@ -336,8 +336,8 @@ static const struct ustack *ustack_get(struct usyms *us, int fd, __u32 pid, __s3
 	u->missed = missed;
 	u->n = n;
 	for (int i = 0; i < n; i++)
-		u->frames[i] = usyms_resolve(us, pid, lookup_addr(ips[i], i), &sym) ? sym.name
-										     : NULL;
+		u->frames[i] =
+			usyms_resolve(us, pid, lookup_addr(ips[i], i), &sym) ? sym.name : NULL;
 	u->next = ustacks[b];
 	ustacks[b] = u;
 	return u;
@@ -359,16 +359,21 @@ static void ustacks_free(void)
 struct namer {
 	struct usyms *us;
 	int stacks_fd;
+	unsigned long long named, ns; /* for -v: stacks named while sampling, time spent */
 };
 
 /* A user stack was counted for the first time: name it before its process exits. */
 static int on_new_stack(void *ctx, const void *data, size_t size)
 {
 	const struct new_stack *e = data;
+	unsigned long long t0 = mono_ns();
 	struct namer *n = ctx;
 
-	if (size >= sizeof(*e) && e->pid)
+	if (size >= sizeof(*e) && e->pid) {
 		ustack_get(n->us, n->stacks_fd, e->pid, e->ustackid);
+		n->named++;
+		n->ns += mono_ns() - t0;
+	}
 	return 0;
 }
 
@@ -381,12 +386,12 @@ struct sample {
 
 /* What is printed: a stack as text, with the samples of every key printing it. */
 struct row {
-	const struct stack_key *key;	/* one of them, to print its stack in full */
+	const struct stack_key *key; /* one of them, to print its stack in full */
 	__u64 count;
 	char *folded;
 };
 
-/* Every counted key.  Rows print fewest samples first: the busiest last, like bcc. */
+/* Every counted key with its count. */
 static struct sample *read_samples(int fd, size_t *n)
 {
 	struct stack_key key, next;
@@ -419,7 +424,7 @@ enum side_state { SIDE_EMPTY, SIDE_MISSED, SIDE_OK };
 /* One half of a sample's stack, names leaf first; NULL names are unknown. */
 struct side {
 	enum side_state state;
-	bool collision;
+	int err; /* the stack id's error when missed */
 	int n;
 	const char *names[MAX_STACK_DEPTH];
 };
@@ -436,7 +441,7 @@ static void kernel_side(const struct ksyms *ks, int fd, __s32 id, struct side *s
 	struct sym sym;
 
 	s->n = 0;
-	s->collision = id == -EEXIST || id == -ENOMEM;
+	s->err = id;
 	s->state = stack_id_missed(id) ? SIDE_MISSED : SIDE_EMPTY;
 	if (id < 0)
 		return;
@@ -446,8 +451,8 @@ static void kernel_side(const struct ksyms *ks, int fd, __s32 id, struct side *s
 	}
 	s->state = SIDE_OK;
 	for (; s->n < MAX_STACK_DEPTH && ips[s->n]; s->n++)
-		s->names[s->n] = ksyms_resolve(ks, lookup_addr(ips[s->n], s->n), &sym) ? sym.name
-											: NULL;
+		s->names[s->n] =
+			ksyms_resolve(ks, lookup_addr(ips[s->n], s->n), &sym) ? sym.name : NULL;
 }
 
 static void user_side(struct usyms *us, int fd, const struct stack_key *key, struct side *s)
@@ -455,7 +460,7 @@ static void user_side(struct usyms *us, int fd, const struct stack_key *key, str
 	const struct ustack *u;
 
 	s->n = 0;
-	s->collision = key->ustackid == -EEXIST || key->ustackid == -ENOMEM;
+	s->err = key->ustackid;
 	s->state = stack_id_missed(key->ustackid) ? SIDE_MISSED : SIDE_EMPTY;
 	if (key->ustackid < 0)
 		return;
@@ -579,8 +584,7 @@ static void sides(const struct ksyms *ks, struct usyms *us, int fd, const struct
 		u->state = SIDE_EMPTY;
 }
 
-static char *folded_string(const struct stack_key *key, const struct side *k,
-			   const struct side *u)
+static char *folded_string(const struct stack_key *key, const struct side *k, const struct side *u)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -597,12 +601,14 @@ static char *folded_string(const struct stack_key *key, const struct side *k,
 static int row_text_cmp(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
+	bool with_pid = !opts.folded || common_opts.json;
 
-	if (!opts.folded && x->key->pid != y->key->pid)
+	if (with_pid && x->key->pid != y->key->pid)
 		return x->key->pid < y->key->pid ? -1 : 1;
 	return strcmp(x->folded, y->folded);
 }
 
+/* Fewest samples first, so the busiest stacks end the output, as in bcc. */
 static int row_count_cmp(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -648,24 +654,47 @@ static void print_row(const struct ksyms *ks, struct usyms *us, int fd, const st
 		print_multiline(r, &k, &u);
 }
 
-static void report_missed(struct profile_bpf *skel, size_t missed, bool collision)
+struct misses {
+	size_t n, full, collision;
+};
+
+static void count_miss(struct misses *m, const struct side *s)
 {
-	if (missed)
+	if (s->state != SIDE_MISSED)
+		return;
+	m->n++;
+	m->full += s->err == -ENOMEM;
+	m->collision += s->err == -EEXIST;
+}
+
+static void report_missed(struct profile_bpf *skel, const struct misses *m)
+{
+	const char *hint =
+		m->full || m->collision ? " Consider increasing --stack-storage-size." : "";
+
+	if (m->n)
 		fprintf(stderr, "WARNING: %zu stack traces lost and could not be displayed.%s\n",
-			missed, collision ? " Consider increasing --stack-storage-size." : "");
+			m->n, hint);
+	if (m->n && common_opts.verbose)
+		fprintf(stderr,
+			"%s: %zu stacks found the stack map full, %zu found their slot "
+			"taken by another stack\n",
+			program_invocation_short_name, m->full, m->collision);
 	if (skel->bss->samples_dropped)
-		fprintf(stderr, "WARNING: %llu samples not counted: the table of stacks was full."
-				" Consider increasing --hash-storage-size.\n",
+		fprintf(stderr,
+			"WARNING: %llu samples not counted: the table of stacks was full."
+			" Consider increasing --hash-storage-size.\n",
 			(unsigned long long)skel->bss->samples_dropped);
 }
 
 static void print_samples(struct profile_bpf *skel, struct usyms *us)
 {
 	int stacks = bpf_map__fd(skel->maps.profile_stacks);
+	unsigned long long t0 = mono_ns();
 	struct ksyms *ks = ksyms_load();
-	size_t n, nrows = 0, missed = 0;
+	struct misses misses = {};
+	size_t n, nrows = 0;
 	struct row *rows = NULL;
-	bool collision = false;
 	struct sample *s;
 	struct side k, u;
 
@@ -674,8 +703,8 @@ static void print_samples(struct profile_bpf *skel, struct usyms *us)
 		rows = calloc(n, sizeof(*rows));
 	for (size_t i = 0; rows && i < n; i++) {
 		sides(ks, us, stacks, &s[i].key, &k, &u);
-		missed += (k.state == SIDE_MISSED) + (u.state == SIDE_MISSED);
-		collision |= k.collision || u.collision;
+		count_miss(&misses, &k);
+		count_miss(&misses, &u);
 		rows[nrows].folded = folded_string(&s[i].key, &k, &u);
 		if (!rows[nrows].folded)
 			continue;
@@ -688,7 +717,10 @@ static void print_samples(struct profile_bpf *skel, struct usyms *us)
 		free(rows[i].folded);
 	}
 	fflush(stdout);
-	report_missed(skel, missed, collision);
+	report_missed(skel, &misses);
+	if (common_opts.verbose)
+		fprintf(stderr, "%s: %zu keys, %zu stacks printed in %.1f ms\n",
+			program_invocation_short_name, n, nrows, (mono_ns() - t0) / 1e6);
 	free(rows);
 	free(s);
 	ksyms_free(ks);
@@ -710,7 +742,12 @@ static void print_header(void)
 	} else {
 		printf("all threads");
 	}
-	printf(" by %s stack", opts.user_only ? "user" : opts.kernel_only ? "kernel" : "user + kernel");
+	if (opts.user_only)
+		printf(" by user stack");
+	else if (opts.kernel_only)
+		printf(" by kernel stack");
+	else
+		printf(" by user + kernel stack");
 	if (opts.cpu >= 0)
 		printf(" on CPU#%d", opts.cpu);
 	if (opts.duration)
@@ -766,15 +803,27 @@ static int configure(struct profile_bpf *skel)
 	return 0;
 }
 
-/* Sample until the duration ends or a signal; name user stacks as they appear. */
-static int run(struct events *ev)
-{
-	unsigned long long end = mono_ns() + opts.duration * 1000000000ULL;
+#define FORGET_EVERY_NS (10 * 1000000000ULL)
 
-	while (!tool_exiting && (!opts.duration || mono_ns() < end)) {
+/*
+ * Sample until the duration ends or a signal; name user stacks as they appear.
+ * What was kept to name the stacks of exited processes is dropped now and then,
+ * so a long profile of many short processes does not grow without bound.
+ */
+static int run(struct events *ev, struct usyms *us)
+{
+	unsigned long long now = mono_ns(), end = now + opts.duration * 1000000000ULL;
+	unsigned long long forget = now + FORGET_EVERY_NS;
+
+	while (!tool_exiting && (!opts.duration || now < end)) {
 		if (events_poll(ev, 100) < 0) {
 			cli_warn("error polling events");
 			return -1;
+		}
+		now = mono_ns();
+		if (now >= forget) {
+			usyms_forget_exited(us);
+			forget = now + FORGET_EVERY_NS;
 		}
 	}
 	return 0;
@@ -821,8 +870,11 @@ int main(int argc, char **argv)
 	if (!opts.folded && !common_opts.json)
 		print_header();
 	tool_ready();
-	if (run(ev))
+	if (run(ev, namer.us))
 		goto cleanup;
+	if (common_opts.verbose)
+		fprintf(stderr, "%s: %llu user stacks named while sampling in %.1f ms\n",
+			program_invocation_short_name, namer.named, namer.ns / 1e6);
 
 	/* Stop sampling first: the counts stay still and naming them is not profiled. */
 	detach_cpus(&sampler);

@@ -2,8 +2,8 @@
 #ifndef PROFILE_H
 #define PROFILE_H
 
-#define TASK_COMM_LEN 16
-#define MAX_STACK_DEPTH 127	/* the kernel's default perf_event_max_stack */
+#define TASK_COMM_LEN	16
+#define MAX_STACK_DEPTH 127 /* the kernel's default perf_event_max_stack */
 
 /*
  * Samples are counted per distinct key.  A stack id is an index into the

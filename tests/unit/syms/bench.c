@@ -15,7 +15,7 @@
 
 #include "syms.h"
 
-#define PER_PID 1000
+#define PER_PID	 1000
 #define MAX_PIDS 64
 
 static uint64_t addrs[MAX_PIDS][PER_PID];
@@ -117,13 +117,15 @@ int main(int argc, char **argv)
 		printf("syms.c  1 pid:   %7.2f ms  %d/%d named\n", now_ms() - t, named, PER_PID);
 		t = now_ms();
 		named = bench_syms(n, pids);
-		printf("syms.c  %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named, n * PER_PID);
+		printf("syms.c  %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named,
+		       n * PER_PID);
 		t = now_ms();
 		named = bench_dwfl(1, pids);
 		printf("libdwfl 1 pid:   %7.2f ms  %d/%d named\n", now_ms() - t, named, PER_PID);
 		t = now_ms();
 		named = bench_dwfl(n, pids);
-		printf("libdwfl %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named, n * PER_PID);
+		printf("libdwfl %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named,
+		       n * PER_PID);
 	}
 	return 0;
 }
