@@ -47,9 +47,11 @@ wait_for() {
 	return 1
 }
 
-# matrix_line TOOL PATHNAME ERRFILE: record which hooks a -v run chose.
+# matrix_line TOOL PATHNAME ERRFILE [DEFAULT]: record which hooks a -v run chose
+# (DEFAULT: what to record for a tool with a single fixed hook).
 matrix_line() {
 	hooks=$(sed -n "s/^$1: \(.*\) via \(.*\)$/\1=\2/p" "$3" | sort -u | tr '\n' ' ')
+	[ -n "$hooks" ] || hooks=${4:-}
 	buf=$(grep -o 'event buffer: [a-z]*' "$3" | head -n 1 | sed 's/event buffer: //')
 	echo "matrix: $KERNEL $1 $2 ${buf:-?} $hooks"
 }
