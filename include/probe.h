@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 bool probe_btf_vmlinux(void);
+/* Free what probing cached (the parsed kernel BTF); called once attached. */
+void probe_release(void);
 bool probe_ringbuf(void);
 bool probe_btf_type(const char *name);			   /* struct/union/typedef/func */
 bool probe_btf_field(const char *type, const char *field); /* struct or union member */

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,9 @@ void tool_ready(void)
 	const char *path = getenv("BPFSCOPE_READY_FILE");
 	FILE *f;
 
+	/* Start-up parsed megabytes of BTF; give that memory back before tracing. */
+	probe_release();
+	malloc_trim(0);
 	fflush(stdout);
 	if (!path)
 		return;

@@ -21,18 +21,26 @@
 #define TRACEFS_MAGIC 0x74726163
 #endif
 
+static struct btf *cached_vmlinux_btf;
+
+/* Parsed once for all probes of a start-up, then dropped by probe_release(). */
 static struct btf *vmlinux_btf(void)
 {
-	static struct btf *btf;
 	static bool tried;
 
 	if (!tried) {
 		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (!btf)
-			btf = NULL;
+		cached_vmlinux_btf = btf__load_vmlinux_btf();
+		if (libbpf_get_error(cached_vmlinux_btf))
+			cached_vmlinux_btf = NULL;
 	}
-	return btf;
+	return cached_vmlinux_btf;
+}
+
+void probe_release(void)
+{
+	btf__free(cached_vmlinux_btf);
+	cached_vmlinux_btf = NULL;
 }
 
 bool probe_btf_vmlinux(void)

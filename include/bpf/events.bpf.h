@@ -28,7 +28,7 @@ const volatile __u64 events_wakeup_bytes = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
+	__uint(max_entries, 512 * 1024); /* mapped twice: counts 1 MiB of RSS */
 } events SEC(".maps");
 
 struct {

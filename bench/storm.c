@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event storms for the benchmark; each prints the mean cost of one operation
+ * in nanoseconds after running for the requested number of operations.
+ *
+ *   storm open N PATH        open()+close() of PATH
+ *   storm exec N PROG        fork()+exec(PROG)+wait()
+ *   storm pingpong N         two threads bouncing a byte through pipes
+ *   storm dio N DEV          4 KiB O_DIRECT reads from DEV
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int storm_open(long n, const char *path)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+static int storm_exec(long n, const char *prog)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			execl(prog, prog, (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int ping[2], pong[2];
+static long rounds;
+
+static void *ponger(void *arg)
+{
+	char c;
+	long i;
+
+	(void)arg;
+	for (i = 0; i < rounds; i++) {
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+static int storm_pingpong(long n)
+{
+	pthread_t t;
+	char c = 'x';
+	long i;
+
+	rounds = n;
+	if (pipe(ping) || pipe(pong) || pthread_create(&t, NULL, ponger, NULL))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			return -1;
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static int storm_dio(long n, const char *dev)
+{
+	void *buf;
+	off_t size;
+	long i;
+	int fd = open(dev, O_RDONLY | O_DIRECT);
+
+	if (fd < 0 || posix_memalign(&buf, 4096, 4096))
+		return -1;
+	size = lseek(fd, 0, SEEK_END) / 4096;
+	for (i = 0; i < n; i++) {
+		if (pread(fd, buf, 4096, (i * 7919 % size) * 4096) != 4096)
+			return -1;
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *arg = argc > 3 ? argv[3] : NULL;
+	double start, elapsed;
+	long n;
+	int err;
+
+	if (argc < 3 || (n = atol(argv[2])) <= 0) {
+		fprintf(stderr, "usage: storm open|exec|pingpong|dio N [PATH]\n");
+		return 2;
+	}
+	start = now_ns();
+	if (!strcmp(argv[1], "open") && arg)
+		err = storm_open(n, arg);
+	else if (!strcmp(argv[1], "exec") && arg)
+		err = storm_exec(n, arg);
+	else if (!strcmp(argv[1], "pingpong"))
+		err = storm_pingpong(n);
+	else if (!strcmp(argv[1], "dio") && arg)
+		err = storm_dio(n, arg);
+	else
+		err = -2;
+	elapsed = now_ns() - start;
+	if (err) {
+		fprintf(stderr, "storm %s: %s\n", argv[1], err == -2 ? "bad arguments" : strerror(errno));
+		return 1;
+	}
+	printf("%.1f\n", elapsed / n);
+	return 0;
+}
