@@ -65,4 +65,62 @@ static __always_inline struct gendisk *bio_disk(struct bio *bio)
 	return BPF_CORE_READ(bio, bi_bdev, bd_disk);
 }
 
+/* task_struct::pids[PIDTYPE_PID].pid became thread_pid in 4.19 (commit 2c4704756cab). */
+struct pid_link___pre419 {
+	struct hlist_node node;
+	struct pid *pid;
+} __attribute__((preserve_access_index));
+
+struct task_struct___pre419 {
+	struct pid_link___pre419 pids[4];
+} __attribute__((preserve_access_index));
+
+/* Inode number of the PID namespace a task lives in (as in /proc/PID/ns/pid); 0 if unknown. */
+static __always_inline __u32 task_pidns_inum(struct task_struct *t)
+{
+	struct task_struct___pre419 *old = (void *)t;
+	struct upid upid;
+	struct pid *pid;
+	unsigned int level;
+
+	if (bpf_core_field_exists(t->thread_pid))
+		pid = BPF_CORE_READ(t, thread_pid);
+	else
+		pid = BPF_CORE_READ(old, pids[0].pid);
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+/*
+ * tcp:tcp_retransmit_skb gained an "err" argument and record field in Linux 6.17
+ * ("tcp: trace retransmit failures in tcp_retransmit_skb"), and since then also
+ * fires for attempts that sent nothing (err != 0); before, only for segments sent.
+ * Both helpers return that error, or 0 on kernels without it.
+ */
+struct trace_event_raw_tcp_retransmit_skb___617 {
+	int err;
+} __attribute__((preserve_access_index));
+
+/* tp_btf and raw_tp programs: the third argument (sk, skb, err). */
+static __always_inline int tcp_retransmit_btf_err(const __u64 *args)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_tcp_retransmit_skb___617, err))
+		return (int)args[2];
+	return 0;
+}
+
+/* Classic tracepoint programs: the record's err field. */
+static __always_inline int tcp_retransmit_tp_err(const void *ctx)
+{
+	const struct trace_event_raw_tcp_retransmit_skb___617 *rec = ctx;
+
+	if (bpf_core_field_exists(rec->err))
+		return rec->err;
+	return 0;
+}
+
 #endif
