@@ -105,7 +105,7 @@ report() {
 	tr -d '\r' <"$log" | sed -n "s/^\(ok\|not ok\|skip\) - /\1 - [$tag] /p"
 	tr -d '\r' <"$log" | grep '^matrix: ' >>"$WORK/matrix"
 	if grep -qE 'Kernel panic|BUG: |Oops: |general protection fault|RIP: ' "$log"; then
-		echo "not ok - [$tag] kernel stayed healthy: $(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection|RIP: ' "$log" | tr -d '\r')"
+		echo "not ok - [$tag] kernel stayed healthy (serial log: build/vm/serial-$tag.log): $(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection|RIP: ' "$log" | tr -d '\r')"
 		tr -d '\r' <"$log" | tail -n 30 | sed 's/^/#   /'
 	elif ! grep -q '^BPFSCOPE-VM-DONE' "$log"; then
 		echo "not ok - [$tag] guest finished its tests: qemu status $status, no end marker; last serial lines:"
@@ -142,7 +142,9 @@ for series in $series_list; do
 	tag=$(basename "$kernel" | sed 's/^vmlinuz-//; s/-cloud-amd64$//; s/+deb.*//')
 	make_initramfs "$kdir/root" "$WORK/initrd-$series.gz"
 	boot "$kernel" "$WORK/initrd-$series.gz" "$WORK/serial-$series.log"
-	report "$tag" "$WORK/serial-$series.log" $?
+	status=$?
+	mkdir -p "$TOP/build/vm" && cp "$WORK/serial-$series.log" "$TOP/build/vm/serial-$tag.log"
+	report "$tag" "$WORK/serial-$series.log" $status
 	echo "# [$tag] $(($(date +%s) - start)) s"
 done
 if [ -s "$WORK/matrix" ] && [ -n "${BPFSCOPE_MATRIX_OUT:-}" ]; then

@@ -1,0 +1,215 @@
+#!/bin/bash
+# biolatency: counts the block requests issued to a loop device of our own, names the disk,
+# filters by disk and cgroup, and gives the same counts through raw tracepoints.
+. "$(dirname "$0")/../lib.sh"
+need losetup truncate dd jq
+
+NW=200	# direct 4 KiB writes: one request each
+NR=100	# direct 4 KiB reads
+NB=300	# writes to the other device, which -d must not count
+SLACK=40	# requests the kernel may add (e.g. a flush); far below NB
+
+# make_loop NAME: attach a 64 MiB image as a loop device with direct I/O; sets LOOP.
+make_loop() {
+	local img=$TMP/$1.img
+	LOOP=
+	truncate -s 64M "$img" || return 1
+	LOOP=$(losetup -f --show --direct-io=on "$img") || return 1
+	on_exit "losetup -d $LOOP"
+}
+
+if ! make_loop a || ! LOOP_A=$LOOP || ! make_loop b || ! LOOP_B=$LOOP; then
+	skip "biolatency" "cannot create loop devices"
+	exit 0
+fi
+NAME_A=$(basename "$LOOP_A")
+NAME_B=$(basename "$LOOP_B")
+
+writes() { dd if=/dev/zero of="$1" bs=4k count="$2" oflag=direct status=none; }
+reads() { dd if="$1" of=/dev/null bs=4k count="$2" iflag=direct status=none; }
+
+# Sum of the histogram counts in sections whose "disk = / flags =" header matches REGEX
+# (every section when REGEX is empty).
+hist_total() {
+	awk -v re="$2" '/^(disk|flags) = / { insec = ($0 ~ re) }
+		/ -> .* : / && (re == "" || insec) { s += $5 } END { print s + 0 }' "$1"
+}
+
+in_range() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
+# run NAME ARGS...: start biolatency, do the standard I/O, stop it; output in $TMP/NAME.
+run() {
+	local name=$1
+	shift
+	if ! start_tool "$TMP/$name" biolatency "$@"; then
+		fail "$name" "did not start: $(head -c 300 "$TMP/$name.err")"
+		return 1
+	fi
+	writes "$LOOP_A" $NW
+	reads "$LOOP_A" $NR
+	writes "$LOOP_B" $NB
+	if ! stop_tool INT; then
+		fail "$name" "exit status not 0: $(head -c 300 "$TMP/$name.err")"
+		return 1
+	fi
+}
+
+check_per_disk() {
+	local name=$1 out=$TMP/$1 total
+	total=$(hist_total "$out" "^disk = $NAME_A\$")
+	if ! grep -qx "disk = $NAME_A" "$out"; then
+		fail "$name" "no 'disk = $NAME_A' section: $(head -c 300 "$out")"
+	elif grep -q "^disk = $NAME_B\$" "$out"; then
+		fail "$name" "-d $NAME_A also counted $NAME_B"
+	elif ! in_range "$total" $((NW + NR)) $((NW + NR + SLACK)); then
+		fail "$name" "$total requests counted on $NAME_A, issued $((NW + NR))"
+	else
+		ok "$name"
+	fi
+}
+
+# -D names the disk; -d keeps only it (the other loop and the backing disk are left out).
+if run "-D -d names the disk and counts its requests" -D -d "$NAME_A"; then
+	check_per_disk "-D -d names the disk and counts its requests"
+fi
+
+# The same through raw tracepoints.
+if BPFSCOPE_AVOID=tp_btf run "raw_tp fallback counts the same" -v -D -d "$NAME_A"; then
+	if ! grep -q "block_rq_issue via raw_tp" "$TMP/raw_tp fallback counts the same.err"; then
+		fail "raw_tp fallback counts the same" "raw_tp not chosen: $(grep via \
+			"$TMP/raw_tp fallback counts the same.err")"
+	else
+		check_per_disk "raw_tp fallback counts the same"
+	fi
+fi
+
+# Without -D: one histogram, which with -d holds only that disk's requests.
+name="-d alone: one histogram of that disk"
+if run "$name" -d "$LOOP_A"; then
+	total=$(hist_total "$TMP/$name")
+	if grep -q "^disk = " "$TMP/$name" || ! grep -q "usecs" "$TMP/$name"; then
+		fail "$name" "unexpected layout: $(head -c 300 "$TMP/$name")"
+	elif ! in_range "$total" $((NW + NR)) $((NW + NR + SLACK)); then
+		fail "$name" "$total requests counted, issued $((NW + NR))"
+	else
+		ok "$name"
+	fi
+fi
+
+# -F: requests by operation and flags; direct writes are Write with Sync (and Idle).
+name="-F shows Write and Read sections"
+if run "$name" -F -d "$NAME_A"; then
+	w=$(hist_total "$TMP/$name" "^flags = ([A-Za-z]+-)*Write\$")
+	r=$(hist_total "$TMP/$name" "^flags = ([A-Za-z]+-)*Read\$")
+	if ! grep -qE "^flags = .*Sync-Write\$" "$TMP/$name"; then
+		fail "$name" "no Sync-Write section: $(grep '^flags' "$TMP/$name" | tr '\n' ' ')"
+	elif ! in_range "$w" $NW $((NW + SLACK)) || ! in_range "$r" $NR $((NR + SLACK)); then
+		fail "$name" "writes $w (issued $NW), reads $r (issued $NR)"
+	else
+		ok "$name"
+	fi
+fi
+
+# -m: the unit changes, the counts do not.
+name="-m prints milliseconds"
+if run "$name" -m -d "$NAME_A"; then
+	total=$(hist_total "$TMP/$name")
+	if ! grep -qE "^ +msecs +: count" "$TMP/$name" || grep -q usecs "$TMP/$name"; then
+		fail "$name" "no msecs header: $(head -c 300 "$TMP/$name")"
+	elif ! in_range "$total" $((NW + NR)) $((NW + NR + SLACK)); then
+		fail "$name" "$total requests counted, issued $((NW + NR))"
+	else
+		ok "$name"
+	fi
+fi
+
+# -Q: with an I/O scheduler requests pass block_rq_insert; each is still counted once.
+sched=/sys/block/$NAME_A/queue/scheduler
+if grep -qw mq-deadline "$sched" 2>/dev/null && echo mq-deadline >"$sched" 2>/dev/null; then
+	on_exit "echo none >$sched"
+else
+	echo "# mq-deadline not available; -Q is checked without an I/O scheduler"
+fi
+for avoid in "" tp_btf; do
+	name="-Q counts each request once${avoid:+ (raw_tp)}"
+	via=tp_btf
+	[ -n "$avoid" ] && via=raw_tp
+	if BPFSCOPE_AVOID=$avoid run "$name" -v -Q -D -d "$NAME_A"; then
+		if ! grep -q "block_rq_insert via $via" "$TMP/$name.err"; then
+			fail "$name" "block_rq_insert not traced: $(grep via "$TMP/$name.err")"
+		else
+			check_per_disk "$name"
+		fi
+	fi
+done
+echo none >"$sched" 2>/dev/null
+
+# --json: one valid object per interval; totals match the requests issued.
+for avoid in "" tp_btf; do
+	name="--json is valid and totals match${avoid:+ (raw_tp)}"
+	BPFSCOPE_AVOID=$avoid run "$name" --json -D -F -d "$NAME_A" || continue
+	out=$TMP/$name
+	if [ "$(wc -l <"$out")" != 1 ] || ! jq -e . "$out" >/dev/null 2>&1; then
+		fail "$name" "not one JSON object: $(head -c 300 "$out")"
+		continue
+	fi
+	disks=$(jq -r '[.histograms[].disk] | unique | join(",")' "$out")
+	w=$(jq '[.histograms[] | select(.flags | test("(^|-)Write$")) | .hist.total] | add // 0' \
+		"$out")
+	all=$(jq '[.histograms[].hist.total] | add // 0' "$out")
+	sum=$(jq '[.histograms[].hist.buckets[].count] | add // 0' "$out")
+	if [ "$disks" != "$NAME_A" ] || [ "$(jq -r .unit "$out")" != usecs ]; then
+		fail "$name" "disks '$disks', unit $(jq -r .unit "$out")"
+	elif [ "$sum" != "$all" ]; then
+		fail "$name" "bucket counts add up to $sum, totals to $all"
+	elif ! in_range "$w" $NW $((NW + SLACK)) ||
+		! in_range "$all" $((NW + NR)) $((NW + NR + SLACK)); then
+		fail "$name" "writes $w (issued $NW), all $all (issued $((NW + NR)))"
+	else
+		ok "$name"
+	fi
+done
+
+# interval and count: two summaries, each with a timestamp, then the tool exits by itself.
+name="interval count with -T prints count summaries and exits"
+timeout 10 "$BIN/biolatency" -T -d "$NAME_A" 1 2 >"$TMP/ic" 2>"$TMP/ic.err"
+rc=$?
+n=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} *$' "$TMP/ic")
+if [ $rc = 0 ] && [ "$n" = 2 ]; then ok "$name"
+else fail "$name" "rc=$rc, $n timestamps: $(head -c 300 "$TMP/ic.err")"; fi
+
+# -c: only requests issued by tasks in the cgroup.
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+name="-c counts only the cgroup's I/O"
+if [ -z "$cg2" ]; then
+	skip "$name" "no cgroup v2 hierarchy mounted"
+elif cg=$cg2/$(marker cg) && ! mkdir "$cg" 2>/dev/null; then
+	skip "$name" "cannot create a cgroup under $cg2"
+else
+	on_exit "rmdir $cg"
+	if start_tool "$TMP/cg" biolatency -c "$cg" -d "$NAME_A"; then
+		(echo $BASHPID >"$cg/cgroup.procs" && writes "$LOOP_A" $NW)
+		writes "$LOOP_A" $NB
+		stop_tool INT
+		total=$(hist_total "$TMP/cg")
+		if in_range "$total" $NW $((NW + SLACK)); then ok "$name"
+		else fail "$name" "$total counted; $NW issued in the cgroup, $NB outside"; fi
+	else
+		fail "$name" "did not start: $(head -c 300 "$TMP/cg.err")"
+	fi
+fi
+
+# Bad input: one line on stderr and exit status 2.
+for case in "2 -d no_such_disk_$$" "2 -d ../sda" "2 -Q 0" "2 -c /nonexistent_$$"; do
+	want=${case%% *}
+	args=${case#* }
+	name="biolatency $args is a one-line error"
+	"$BIN/biolatency" $args >"$TMP/bad" 2>"$TMP/bad.err"
+	rc=$?
+	if [ $rc = "$want" ] && [ "$(wc -l <"$TMP/bad.err")" = 1 ] &&
+		grep -q '^biolatency: ' "$TMP/bad.err"; then
+		ok "$name"
+	else
+		fail "$name" "rc=$rc (expected $want): $(cat "$TMP/bad.err")"
+	fi
+done

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/* runqlat: summarize run queue (scheduler) latency as histograms. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <bpf/bpf.h>
+
+#include "cli.h"
+#include "hist.h"
+#include "output.h"
+#include "probe.h"
+#include "runqlat.h"
+#include "runqlat.skel.h"
+
+static struct opts {
+	bool timestamp;
+	bool msecs;
+	enum hist_by by;
+	pid_t pid;
+	const char *cgroup;
+	int interval;
+	int count;
+	int nposargs;
+} opts = { .interval = INT_MAX, .count = INT_MAX };
+
+enum { OPT_PIDNSS = 0x100 };
+
+static const struct argp_option options[] = {
+	{ "timestamp", 'T', NULL, 0, "Include a timestamp (HH:MM:SS) with each output", 0 },
+	{ "milliseconds", 'm', NULL, 0, "Millisecond histograms (default: microseconds)", 0 },
+	{ "pids", 'P', NULL, 0, "Print a histogram per process ID", 0 },
+	{ "tids", 'L', NULL, 0, "Print a histogram per thread ID", 0 },
+	{ "pidnss", OPT_PIDNSS, NULL, 0, "Print a histogram per PID namespace", 0 },
+	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
+	{ "cgroup", 'c', "PATH", 0, "Trace tasks in this cgroup (v2 path) only", 0 },
+	{},
+};
+
+static const char args_doc[] = "[INTERVAL [COUNT]]";
+
+static const char doc[] =
+	"Summarize run queue (scheduler) latency as a histogram: the time tasks wait "
+	"to run once they are runnable.\v"
+	"Without INTERVAL, one histogram is printed at Ctrl-C.  With INTERVAL (seconds), "
+	"a histogram of each interval is printed, COUNT times or until Ctrl-C.\n\n"
+	"Examples:\n"
+	"  runqlat                # one histogram at Ctrl-C\n"
+	"  runqlat 1 10           # 1 second summaries, 10 times\n"
+	"  runqlat -mT 1          # 1s summaries, in milliseconds, with timestamps\n"
+	"  runqlat -P             # a histogram per process\n"
+	"  runqlat -L -p 185      # a histogram per thread of process 185\n"
+	"  runqlat --pidnss       # a histogram per PID namespace (containers)\n"
+	"  runqlat -c /sys/fs/cgroup/system.slice  # tasks of that cgroup only\n"
+	"  runqlat --json 1       # one JSON object per second";
+
+static void set_by(enum hist_by by)
+{
+	if (opts.by != BY_NONE && opts.by != by)
+		cli_usage_error("-P, -L and --pidnss cannot be combined");
+	opts.by = by;
+}
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* The BPF cgroup filter works on the unified (v2) hierarchy only. */
+static const char *parse_cgroup(const char *path)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (stat(path, &st) || statfs(path, &fs))
+		cli_usage_error("invalid value '%s' for -c: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || fs.f_type != CGROUP2_SUPER_MAGIC)
+		cli_usage_error("invalid value '%s' for -c: not a cgroup v2 directory", path);
+	return path;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'T':
+		opts.timestamp = true;
+		break;
+	case 'm':
+		opts.msecs = true;
+		break;
+	case 'P':
+		set_by(BY_PID);
+		break;
+	case 'L':
+		set_by(BY_TID);
+		break;
+	case OPT_PIDNSS:
+		set_by(BY_PIDNS);
+		break;
+	case 'p':
+		opts.pid = cli_parse_pid("-p", arg);
+		break;
+	case 'c':
+		opts.cgroup = parse_cgroup(arg);
+		break;
+	case ARGP_KEY_ARG:
+		cli_parse_interval_count(arg, &opts.interval, &opts.count, &opts.nposargs);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	(void)state;
+	return 0;
+}
+
+static const char *unit(void)
+{
+	return opts.msecs ? "msecs" : "usecs";
+}
+
+static const char *const by_label[] = {
+	[BY_PID] = "pid", [BY_TID] = "tid", [BY_PIDNS] = "pidns",
+};
+
+/*
+ * Room for every thread alive now, twice over (an entry lives as long as its
+ * thread), and never less than START_ENTRIES.  /proc/loadavg counts threads.
+ */
+static unsigned int start_entries(void)
+{
+	unsigned int threads = 0;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%*s %*s %*s %*u/%u", &threads) != 1)
+			threads = 0;
+		fclose(f);
+	}
+	if (threads > (1U << 20))
+		threads = 1U << 20;
+	return threads * 2 > START_ENTRIES ? threads * 2 : START_ENTRIES;
+}
+
+/* One histogram section of an interval, in the types lib/hist.c takes. */
+struct section {
+	__u32 id;
+	char comm[TASK_COMM_LEN];
+	uint64_t slots[MAX_SLOTS];
+};
+
+static int cmp_section(const void *a, const void *b)
+{
+	const struct section *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The single histogram is per CPU and never cleared: an interval is the
+ * difference from the totals at the previous one, so no update is lost.
+ */
+static int read_all(struct runqlat_bpf *skel, struct section *sec)
+{
+	static __u64 prev[MAX_SLOTS];
+	int ncpus = libbpf_num_possible_cpus();
+	struct hist *percpu;
+	__u32 zero = 0;
+	int cpu, i, err;
+
+	if (ncpus < 0)
+		return ncpus;
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(bpf_map__fd(skel->maps.hist_all), &zero, percpu);
+	if (err) {
+		free(percpu);
+		return -errno;
+	}
+	memset(sec, 0, sizeof(*sec));
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		for (i = 0; i < MAX_SLOTS; i++)
+			sec->slots[i] += percpu[cpu].slots[i];
+	}
+	for (i = 0; i < MAX_SLOTS; i++) {
+		__u64 total = sec->slots[i];
+
+		sec->slots[i] = total - prev[i];
+		prev[i] = total;
+	}
+	free(percpu);
+	return 1;
+}
+
+/* Take one histogram out of the map; lookup-and-delete is atomic from Linux 5.14. */
+static int take_hist(int fd, __u32 key, struct section *sec)
+{
+	static bool no_lookup_and_delete;
+	struct hist hist, *h = &hist;
+	int i;
+
+	if (!no_lookup_and_delete) {
+		if (!bpf_map_lookup_and_delete_elem(fd, &key, h))
+			goto found;
+		if (errno == ENOENT)
+			return -ENOENT;
+		no_lookup_and_delete = true;
+	}
+	if (bpf_map_lookup_elem(fd, &key, h))
+		return -errno;
+	bpf_map_delete_elem(fd, &key);
+found:
+	sec->id = key;
+	memcpy(sec->comm, h->comm, sizeof(sec->comm));
+	for (i = 0; i < MAX_SLOTS; i++)
+		sec->slots[i] = h->slots[i];
+	return 0;
+}
+
+/* Drain the per-id histograms into secs (at most MAX_HISTS), sorted by id. */
+static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
+{
+	static __u32 keys[MAX_HISTS];
+	int fd = bpf_map__fd(skel->maps.hists);
+	int nkeys = 0, n = 0, i;
+	__u32 *prev = NULL;
+
+	/* Collect the keys first: deleting while walking would restart the walk. */
+	while (nkeys < MAX_HISTS && !bpf_map_get_next_key(fd, prev, &keys[nkeys])) {
+		prev = &keys[nkeys];
+		nkeys++;
+	}
+	for (i = 0; i < nkeys; i++) {
+		if (!take_hist(fd, keys[i], &secs[n]))
+			n++;
+	}
+	qsort(secs, n, sizeof(*secs), cmp_section);
+	return n;
+}
+
+static void print_text(const struct section *secs, int n)
+{
+	char hms[16];
+	int i;
+
+	putchar('\n');
+	if (opts.timestamp)
+		printf("%-8s\n", time_hms(hms, sizeof(hms)));
+	for (i = 0; i < n; i++) {
+		const struct section *s = &secs[i];
+
+		if (opts.by != BY_NONE) {
+			printf("\n%s = %u ", by_label[opts.by], s->id);
+			print_escaped(stdout, s->comm, sizeof(s->comm));
+			putchar('\n');
+		}
+		hist_print_log2(stdout, s->slots, MAX_SLOTS, unit());
+	}
+}
+
+static void print_json(const struct section *secs, int n)
+{
+	struct json j;
+	char hms[16];
+	int i;
+
+	json_begin(&j, stdout);
+	json_str(&j, "time", time_hms(hms, sizeof(hms)));
+	json_double(&j, "ts", secs_since_start(mono_ns()));
+	json_str(&j, "unit", unit());
+	if (opts.by == BY_NONE) {
+		hist_json_log2(&j, "hist", secs[0].slots, MAX_SLOTS, unit());
+		json_end(&j);
+		return;
+	}
+	json_arr_begin(&j, "hists");
+	for (i = 0; i < n; i++) {
+		json_obj_begin(&j, NULL);
+		json_uint(&j, by_label[opts.by], secs[i].id);
+		json_strn(&j, "comm", secs[i].comm, sizeof(secs[i].comm));
+		hist_json_log2(&j, "hist", secs[i].slots, MAX_SLOTS, unit());
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_end(&j);
+}
+
+static int print_interval(struct runqlat_bpf *skel, struct section *secs)
+{
+	int n;
+
+	if (opts.by == BY_NONE)
+		n = read_all(skel, secs);
+	else
+		n = read_keyed(skel, secs);
+	if (n < 0) {
+		cli_warn("cannot read histograms: %s", strerror(-n));
+		return n;
+	}
+	if (common_opts.json)
+		print_json(secs, n);
+	else
+		print_text(secs, n);
+	fflush(stdout);
+	return 0;
+}
+
+static int choose_hooks(struct runqlat_bpf *skel)
+{
+	struct bpf_program *wakeup[] = { skel->progs.sched_wakeup_btf,
+					 skel->progs.sched_wakeup_raw };
+	struct bpf_program *wakeup_new[] = { skel->progs.sched_wakeup_new_btf,
+					     skel->progs.sched_wakeup_new_raw };
+	struct bpf_program *sw[] = { skel->progs.sched_switch_btf, skel->progs.sched_switch_raw };
+	struct bpf_program *task_free[] = { skel->progs.sched_process_free_btf,
+					    skel->progs.sched_process_free_raw };
+
+	if (hook_choose("sched_wakeup", wakeup, 2) < 0 ||
+	    hook_choose("sched_wakeup_new", wakeup_new, 2) < 0 ||
+	    hook_choose("sched_switch", sw, 2) < 0)
+		return -1;
+	/* Without it, entries of exited tasks stay until the tool exits. */
+	hook_choose_optional(task_free, 2);
+	return 0;
+}
+
+static void configure(struct runqlat_bpf *skel)
+{
+	skel->rodata->hist_by = opts.by;
+	skel->rodata->in_msecs = opts.msecs;
+	skel->rodata->filter_tgid = opts.pid;
+	skel->rodata->filter_cgroup = opts.cgroup != NULL;
+	bpf_map__set_max_entries(skel->maps.start, start_entries());
+	/* Only one of the histogram maps is used: keep the other minimal. */
+	if (opts.by == BY_NONE)
+		bpf_map__set_max_entries(skel->maps.hists, 1);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
+	struct runqlat_bpf *skel = NULL;
+	struct section *secs = NULL;
+	int i, err = 1;
+
+	cli_parse(&argp, argc, argv, NULL);
+	tool_setup();
+
+	secs = calloc(opts.by == BY_NONE ? 1 : MAX_HISTS, sizeof(*secs));
+	if (!secs) {
+		cli_warn("out of memory");
+		goto cleanup;
+	}
+	skel = runqlat_bpf__open();
+	if (!skel) {
+		cli_warn("cannot open BPF object");
+		goto cleanup;
+	}
+	configure(skel);
+	if (choose_hooks(skel))
+		goto cleanup;
+	/* Probing is done: free its BTF before libbpf parses its own copy for CO-RE. */
+	probe_release();
+
+	if (runqlat_bpf__load(skel)) {
+		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+		goto cleanup;
+	}
+	if (opts.cgroup)
+		filter_set_cgroup(skel->obj, opts.cgroup);
+	if (runqlat_bpf__attach(skel)) {
+		cli_warn("cannot attach BPF programs (run with -v for details)");
+		goto cleanup;
+	}
+
+	if (!common_opts.json)
+		printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
+	tool_ready();
+	/* A signal ends the sleep early; the partial interval is still printed. */
+	for (i = 0; i < opts.count; i++) {
+		bool more = tool_sleep(opts.interval);
+
+		if (print_interval(skel, secs))
+			goto cleanup;
+		if (!more)
+			break;
+	}
+	err = 0;
+
+cleanup:
+	runqlat_bpf__destroy(skel);
+	free(secs);
+	return err;
+}
