@@ -3,12 +3,19 @@
 #ifndef BPFSCOPE_PROBE_H
 #define BPFSCOPE_PROBE_H
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 bool probe_btf_vmlinux(void);
-/* Free what probing cached (the parsed kernel BTF); called once attached. */
+/* The running kernel's BTF, parsed once and shared by every probe; NULL if none. */
+const struct btf *probe_kernel_btf(void);
+/*
+ * Free what probing cached (the parsed kernel BTF).  Call it once the hooks are
+ * chosen, before load: libbpf parses its own copy while loading, and two copies
+ * would double the peak memory.  events_configure() and tool_ready() call it too.
+ */
 void probe_release(void);
 bool probe_ringbuf(void);
 bool probe_btf_type(const char *name);			   /* struct/union/typedef/func */

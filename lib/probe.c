@@ -37,6 +37,11 @@ static struct btf *vmlinux_btf(void)
 	return cached_vmlinux_btf;
 }
 
+const struct btf *probe_kernel_btf(void)
+{
+	return vmlinux_btf();
+}
+
 void probe_release(void)
 {
 	btf__free(cached_vmlinux_btf);

@@ -271,7 +271,7 @@ static bool tp_has_queue_arg(const struct btf *btf, const char *tp)
 
 static int read_kernel_layout(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf *btf = probe_kernel_btf();
 
 	if (!btf) {
 		cli_warn("cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
@@ -282,7 +282,6 @@ static int read_kernel_layout(void)
 	layout.issue_has_queue_arg = tp_has_queue_arg(btf, "block_rq_issue");
 	read_flag_layout(btf);
 	read_op_layout(btf);
-	btf__free(btf);
 	return 0;
 }
 
@@ -565,6 +564,7 @@ int main(int argc, char **argv)
 	configure(skel);
 	if (choose_hooks(skel))
 		goto cleanup;
+	probe_release();
 
 	if (biolatency_bpf__load(skel)) {
 		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
