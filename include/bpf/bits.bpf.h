@@ -31,12 +31,21 @@ static __always_inline __u64 log2_u64(__u64 v)
 	return log2_u32(v);
 }
 
-/* Slot for v: floor(log2(v)), so slot 0 holds 0 and 1, slot i holds [2^i, 2^(i+1)). */
-static __always_inline __u32 log2_slot(__u64 v, __u32 max_slot)
+/*
+ * Slot for v: floor(log2(v)), so slot 0 holds 0 and 1, slot i holds [2^i, 2^(i+1)).
+ * Kept in 64 bits and clamped in one register: verifiers before ~6.3 lose the
+ * bound when the compiler clamps a zero-extended 32-bit copy and indexes with
+ * the original ("unbounded memory access" on 6.1).
+ */
+static __always_inline __u64 log2_slot(__u64 v, __u64 max_slot)
 {
-	__u32 slot = log2_u64(v);
+	__u64 slot = log2_u64(v);
 
-	return slot > max_slot ? max_slot : slot;
+	asm volatile("" : "+r"(slot));
+	if (slot > max_slot)
+		slot = max_slot;
+	asm volatile("" : "+r"(slot));
+	return slot;
 }
 
 #endif

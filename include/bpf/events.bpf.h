@@ -37,11 +37,12 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events_perf SEC(".maps");
 
+/* Sizes without BTF types, so user space may shrink the slot when it is unused. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u8[EVENT_MAX_SIZE]);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, EVENT_MAX_SIZE);
 } events_scratch SEC(".maps");
 
 struct {
