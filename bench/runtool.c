@@ -114,6 +114,39 @@ static int pump(int fd, FILE *sink, regex_t *re, int timeout_ms, char *line, siz
 	return re ? -1 : 0;
 }
 
+/*
+ * Run cmd through sh while copying the tool's output, as a terminal would
+ * read it: a tool blocked on a full terminal would otherwise drop events.
+ * The workload's own output is printed as "workload=<its first line>".
+ */
+static int run_workload(const char *cmd, int fd, FILE *sink, char *line, size_t *len)
+{
+	char tmpl[] = "/tmp/runtool.XXXXXX", out[256] = "";
+	int tmp = mkstemp(tmpl), st = 0;
+	pid_t pid;
+	FILE *f;
+
+	if (tmp < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(tmp, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, WNOHANG) == 0)
+		pump(fd, sink, NULL, 20, line, len);
+	f = fdopen(tmp, "r");
+	rewind(f);
+	if (!fgets(out, sizeof(out), f))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	fclose(f);
+	unlink(tmpl);
+	printf("workload=%s\n", out);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *outpath = getenv("RUNTOOL_OUT");
@@ -147,7 +180,7 @@ int main(int argc, char **argv)
 	printf("steady_rss_kb=%ld\n", vm_rss_kb(pid));
 	fflush(stdout);
 	if (strcmp(argv[2], "-")) {
-		rc = system(argv[2]);
+		rc = run_workload(argv[2], fd, sink, line, &len);
 		if (rc)
 			fprintf(stderr, "runtool: workload exited with %d\n", rc);
 	}

@@ -7,6 +7,7 @@
  *   storm exec N PROG        fork()+exec(PROG)+wait()
  *   storm pingpong N         two threads bouncing a byte through pipes
  *   storm dio N DEV          4 KiB O_DIRECT reads from DEV
+ *   storm spin N             a fixed unit of CPU work (profile's target)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -111,6 +112,25 @@ static int storm_dio(long n, const char *dev)
 	return 0;
 }
 
+volatile unsigned long spin_sink;
+
+__attribute__((noinline)) static void spin_unit(void)
+{
+	unsigned long i;
+
+	for (i = 0; i < 1000; i++)
+		spin_sink += i;
+}
+
+static int storm_spin(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		spin_unit();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg = argc > 3 ? argv[3] : NULL;
@@ -119,7 +139,7 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: storm open|exec|pingpong|dio N [PATH]\n");
+		fprintf(stderr, "usage: storm open|exec|pingpong|dio|spin N [PATH]\n");
 		return 2;
 	}
 	start = now_ns();
@@ -131,6 +151,8 @@ int main(int argc, char **argv)
 		err = storm_pingpong(n);
 	else if (!strcmp(argv[1], "dio") && arg)
 		err = storm_dio(n, arg);
+	else if (!strcmp(argv[1], "spin"))
+		err = storm_spin(n);
 	else
 		err = -2;
 	elapsed = now_ns() - start;

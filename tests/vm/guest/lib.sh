@@ -53,7 +53,7 @@ matrix_line() {
 	hooks=$(sed -n "s/^$1: \(.*\) via \(.*\)$/\1=\2/p" "$3" | sort -u | tr '\n' ' ')
 	[ -n "$hooks" ] || hooks=${4:-}
 	buf=$(grep -o 'event buffer: [a-z]*' "$3" | head -n 1 | sed 's/event buffer: //')
-	echo "matrix: $KERNEL $1 $2 ${buf:-?} $hooks"
+	echo "matrix: $KERNEL $1 $2 ${buf:-maps} $hooks"
 }
 
 # Path configurations every tool is run under: the best path, then each forced fallback.
