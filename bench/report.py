@@ -16,7 +16,8 @@ PEERS = ["ours", "ref", "bpftrace"]
 
 def median(scenario, variant, key):
     vals = [r[key] for r in rows
-            if r["scenario"] == scenario and r["variant"] == variant and key in r]
+            if r["scenario"] == scenario and r["variant"] == variant
+            and isinstance(r.get(key), float)]
     return statistics.median(vals) if vals else None
 
 

@@ -45,6 +45,16 @@ bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *n
  */
 void tool_setup(void);
 
+struct bpf_object_skeleton;
+
+/*
+ * Load a skeleton's chosen programs (probe caches are released first, see
+ * probe.h), then apply the -c cgroup filter if path is set and attach every
+ * loaded program.  Each prints one line saying what failed and returns <0.
+ */
+int tool_load(struct bpf_object_skeleton *s);
+int tool_attach(struct bpf_object_skeleton *s, const char *cgroup);
+
 /*
  * Call once everything is attached and the header is printed.  Flushes stdout;
  * if BPFSCOPE_READY_FILE is set (tests, benchmarks), creates that file.

@@ -321,6 +321,31 @@ void tool_setup(void)
 	output_init();
 }
 
+int tool_load(struct bpf_object_skeleton *s)
+{
+	int err;
+
+	probe_release();
+	err = bpf_object__load_skeleton(s);
+	if (err)
+		cli_warn("cannot load BPF programs: %s (run with -v for the verifier log)",
+			 strerror(-err));
+	return err;
+}
+
+int tool_attach(struct bpf_object_skeleton *s, const char *cgroup)
+{
+	int err;
+
+	if (cgroup)
+		filter_set_cgroup(*s->obj, cgroup);
+	err = bpf_object__attach_skeleton(s);
+	if (err)
+		cli_warn("cannot attach BPF programs: %s (run with -v for details)",
+			 strerror(-err));
+	return err;
+}
+
 void tool_ready(void)
 {
 	const char *path = getenv("BPFSCOPE_READY_FILE");

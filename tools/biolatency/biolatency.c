@@ -564,18 +564,8 @@ int main(int argc, char **argv)
 	configure(skel);
 	if (choose_hooks(skel))
 		goto cleanup;
-	probe_release();
-
-	if (biolatency_bpf__load(skel)) {
-		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
 		goto cleanup;
-	}
-	if (opts.cgroup)
-		filter_set_cgroup(skel->obj, opts.cgroup);
-	if (biolatency_bpf__attach(skel)) {
-		cli_warn("cannot attach BPF programs (run with -v for details)");
-		goto cleanup;
-	}
 	buf = calloc(hist_entries(), sizeof(*buf));
 	if (!buf) {
 		cli_warn("out of memory");

@@ -243,16 +243,8 @@ int main(int argc, char **argv)
 	if (choose_hooks(skel) || events_configure(skel->obj))
 		goto cleanup;
 
-	if (execsnoop_bpf__load(skel)) {
-		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
 		goto cleanup;
-	}
-	if (opts.cgroup)
-		filter_set_cgroup(skel->obj, opts.cgroup);
-	if (execsnoop_bpf__attach(skel)) {
-		cli_warn("cannot attach BPF programs (run with -v for details)");
-		goto cleanup;
-	}
 	ev = events_open(skel->obj, handle_event, NULL);
 	if (!ev)
 		goto cleanup;

@@ -848,10 +848,8 @@ int main(int argc, char **argv)
 	}
 	if (configure(skel))
 		goto cleanup;
-	if (profile_bpf__load(skel)) {
-		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+	if (tool_load(skel->skeleton))
 		goto cleanup;
-	}
 	if (fill_id_map(skel->maps.profile_pids, opts.pids, opts.npids) ||
 	    fill_id_map(skel->maps.profile_tids, opts.tids, opts.ntids)) {
 		cli_warn("cannot set the pid/tid filter");

@@ -362,18 +362,8 @@ int main(int argc, char **argv)
 	if (choose_hooks(skel))
 		goto cleanup;
 	/* Probing is done: free its BTF before libbpf parses its own copy for CO-RE. */
-	probe_release();
-
-	if (runqlat_bpf__load(skel)) {
-		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
 		goto cleanup;
-	}
-	if (opts.cgroup)
-		filter_set_cgroup(skel->obj, opts.cgroup);
-	if (runqlat_bpf__attach(skel)) {
-		cli_warn("cannot attach BPF programs (run with -v for details)");
-		goto cleanup;
-	}
 
 	if (!common_opts.json)
 		printf("Tracing run queue latency... Hit Ctrl-C to end.\n");

@@ -306,16 +306,8 @@ int main(int argc, char **argv)
 	if (choose_hooks(skel) || events_configure(skel->obj))
 		goto cleanup;
 	/* Probing is done: drop its copy of the kernel BTF before libbpf parses its own. */
-	probe_release();
-
-	if (tcpretrans_bpf__load(skel)) {
-		cli_warn("cannot load BPF programs (run with -v for the verifier log)");
+	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, NULL))
 		goto cleanup;
-	}
-	if (tcpretrans_bpf__attach(skel)) {
-		cli_warn("cannot attach BPF programs (run with -v for details)");
-		goto cleanup;
-	}
 	/* -c sends no events: the totals are read from the flow table at the end. */
 	if (!opts.count) {
 		ev = events_open(skel->obj, handle_event, NULL);
