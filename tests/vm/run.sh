@@ -44,9 +44,9 @@ fetch_kernel() {
 }
 
 build_static() {
-	make -s -C "$TOP" STATIC=1 BUILD=build/static BIN=build/static/bin ${VM_TARGETS:-all} \
+	make -s -C "$TOP" STATIC=1 SANITIZE= BUILD=build/static BIN=build/static/bin ${VM_TARGETS:-all} \
 		>"$WORK/build.log" 2>&1 &&
-		make -s -C "$TOP" STATIC=1 BUILD=build/static vm-helpers >>"$WORK/build.log" 2>&1
+		make -s -C "$TOP" STATIC=1 SANITIZE= BUILD=build/static vm-helpers >>"$WORK/build.log" 2>&1
 }
 
 # Copy a kernel module (decompressed) into the initramfs tree if the kernel has it.

@@ -626,6 +626,8 @@ static size_t merge_rows(struct row *rows, size_t n)
 {
 	size_t out = 0;
 
+	if (!n)
+		return 0; /* rows may be NULL, which qsort must not see */
 	qsort(rows, n, sizeof(*rows), row_text_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (out && !row_text_cmp(&rows[out - 1], &rows[i])) {
