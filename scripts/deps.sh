@@ -32,13 +32,15 @@ python3 python3 python3
 file file file
 cpio cpio cpio
 qemu-system-x86_64 qemu-system-x86 qemu-system-x86
-/bin/busybox busybox-static busybox
+static:/bin/busybox busybox-static busybox
 xz xz-utils xz
+/usr/lib/debug/.build-id libc6-dbg glibc-debuginfo
 sudo sudo sudo
 '
 
 have() {
 	case "$1" in
+	static:*) [ -x "${1#static:}" ] && ! ldd "${1#static:}" >/dev/null 2>&1 ;;
 	/*) [ -e "$1" ] ;;
 	@*) for d in /usr/lib/*-linux-gnu /usr/lib64 /usr/lib; do
 		[ -e "$d/${1#@}" ] && return 0

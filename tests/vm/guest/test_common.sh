@@ -21,7 +21,9 @@ leaked() {
 clean_stop() {
 	tool=$1 sig=$2 delay=$3 avoid=$4
 	shift 4
-	name="$tool $*: SIG$sig ${delay} s after start leaves nothing${avoid:+ (avoid=$avoid)}"
+	when="$delay s after start"
+	[ "$delay" = ready ] && when="once attached"
+	name="$tool${*:+ $*}: SIG$sig $when leaves nothing${avoid:+ (avoid=$avoid)}"
 	bpfobjs | sort >"$TMP/before"
 	if [ "$delay" = ready ]; then
 		BPFSCOPE_AVOID=$avoid start_tool "$TMP/out" "$tool" "$@" ||
