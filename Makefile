@@ -3,6 +3,7 @@
 
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 CC ?= cc
 PREFIX ?= /usr/local
@@ -87,6 +88,7 @@ $(BUILD)/tools/%.bpf.o: tools/%.bpf.c $(wildcard tools/*/*.h) $(wildcard include
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itools/$(*D) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@ # DWARF is not needed at run time; BTF stays
 
 $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
