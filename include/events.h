@@ -28,6 +28,13 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx);
 /* Wait up to timeout_ms for events, handle them, flush stdout. Returns <0 on error. */
 int events_poll(struct events *ev, int timeout_ms);
 
+/*
+ * Poll until SIGINT/SIGTERM, until the callback asks to stop, or until the
+ * monotonic deadline end_ns (mono_ns() clock; 0: none).  Returns <0 after a
+ * one-line message if polling failed.
+ */
+int events_loop(struct events *ev, unsigned long long end_ns);
+
 /* True when the callback asked to stop. */
 int events_stopped(const struct events *ev);
 

@@ -163,6 +163,19 @@ int events_poll(struct events *ev, int timeout_ms)
 	return n < 0 ? n : 0;
 }
 
+int events_loop(struct events *ev, unsigned long long end_ns)
+{
+	while (!tool_exiting && !ev->stop && (!end_ns || mono_ns() < end_ns)) {
+		int err = events_poll(ev, 100);
+
+		if (err < 0) {
+			cli_warn("error polling events: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 int events_stopped(const struct events *ev)
 {
 	return ev->stop;

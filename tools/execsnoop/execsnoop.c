@@ -252,13 +252,7 @@ int main(int argc, char **argv)
 	if (!common_opts.json)
 		print_header();
 	tool_ready();
-	while (!tool_exiting && !events_stopped(ev)) {
-		if (events_poll(ev, 100) < 0) {
-			cli_warn("error polling events");
-			goto cleanup;
-		}
-	}
-	err = 0;
+	err = events_loop(ev, 0) < 0;
 
 cleanup:
 	if (ev)

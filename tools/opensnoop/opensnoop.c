@@ -436,11 +436,6 @@ static void set_filters(struct opensnoop_bpf *skel)
 	}
 }
 
-static bool duration_over(unsigned long long end)
-{
-	return end && mono_ns() >= end;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
@@ -472,13 +467,7 @@ int main(int argc, char **argv)
 	tool_ready();
 	if (opts.duration)
 		end = mono_ns() + opts.duration * 1000000000ULL;
-	while (!tool_exiting && !events_stopped(ev) && !duration_over(end)) {
-		if (events_poll(ev, 100) < 0) {
-			cli_warn("error polling events");
-			goto cleanup;
-		}
-	}
-	err = 0;
+	err = events_loop(ev, end) < 0;
 
 cleanup:
 	if (ev)

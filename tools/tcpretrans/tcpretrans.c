@@ -275,17 +275,6 @@ static int choose_hooks(struct tcpretrans_bpf *skel)
 	return hook_choose("tail loss probes (-l)", tlp, 2) < 0 ? -1 : 0;
 }
 
-static int wait_for_events(struct events *ev)
-{
-	while (!tool_exiting && !events_stopped(ev)) {
-		if (events_poll(ev, 100) < 0) {
-			cli_warn("error polling events");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
@@ -326,7 +315,7 @@ int main(int argc, char **argv)
 			;
 		err = print_counts(skel) ? 1 : 0;
 	} else {
-		err = wait_for_events(ev) ? 1 : 0;
+		err = events_loop(ev, 0) ? 1 : 0;
 	}
 
 cleanup:
