@@ -42,10 +42,86 @@ const struct btf *probe_kernel_btf(void)
 	return vmlinux_btf();
 }
 
+/*
+ * The kernel BTF's string section, read without parsing the types: whether a
+ * name exists is all most probes ask, and a full parse costs ~11 ms of
+ * start-up (libbpf parses it once more while loading).
+ */
+static struct {
+	char *raw;
+	const char *strs;
+	size_t len;
+	bool tried;
+} btf_strings;
+
+static char *read_file(const char *path, size_t *size)
+{
+	size_t cap = 8 << 20, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	while (buf && fd >= 0 && (n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = bigger;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	*size = len;
+	return buf;
+}
+
+static bool load_btf_strings(void)
+{
+	const struct btf_header *hdr;
+	size_t size;
+
+	if (btf_strings.tried)
+		return btf_strings.strs != NULL;
+	btf_strings.tried = true;
+	btf_strings.raw = read_file("/sys/kernel/btf/vmlinux", &size);
+	hdr = (const void *)btf_strings.raw;
+	if (!hdr || size < sizeof(*hdr) || hdr->magic != BTF_MAGIC ||
+	    (size_t)hdr->hdr_len + hdr->str_off + hdr->str_len > size)
+		return false;
+	btf_strings.strs = btf_strings.raw + hdr->hdr_len + hdr->str_off;
+	btf_strings.len = hdr->str_len;
+	return true;
+}
+
+/* Is name one of the kernel BTF's strings?  NULL when that cannot be told. */
+static int btf_has_string(const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *end;
+
+	if (!load_btf_strings())
+		return -1;
+	end = btf_strings.strs + btf_strings.len;
+	for (p = btf_strings.strs; p < end; p++) {
+		p = memmem(p, end - p, name, n + 1); /* with its NUL */
+		if (!p)
+			return 0;
+		if (p == btf_strings.strs || p[-1] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 void probe_release(void)
 {
 	btf__free(cached_vmlinux_btf);
 	cached_vmlinux_btf = NULL;
+	free(btf_strings.raw);
+	memset(&btf_strings, 0, sizeof(btf_strings));
 }
 
 bool probe_btf_vmlinux(void)
@@ -95,9 +171,12 @@ bool probe_btf_field(const char *type, const char *field)
 bool probe_tp_btf(const char *name)
 {
 	char type[128];
+	int found;
 
+	/* btf_trace_<tp> names only the typedef of a BTF tracepoint. */
 	snprintf(type, sizeof(type), "btf_trace_%s", name);
-	return probe_btf_type(type);
+	found = btf_has_string(type);
+	return found < 0 ? probe_btf_type(type) : found;
 }
 
 static bool tracefs_event_exists(const char *name)
