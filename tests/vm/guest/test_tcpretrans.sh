@@ -24,21 +24,36 @@ inb ip addr add 192.0.2.2/24 dev vr
 inb ip link set vr up
 inb ip link set lo up
 
-# flow: a server in the namespace, a client writing to it; then a blackout.
+# wait_until SECONDS CMD...: retry CMD every 0.1 s.
+wait_until() {
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+listening() { inb netstat -tln | grep -q ":$port "; }
+established() { netstat -tn | grep -q "192.0.2.2:$port .*ESTABLISHED"; }
+
+# flow REGEX: a server in the namespace, a client writing to it, then the
+# receiving end goes down for 3 s (up to twice, until the tool shows REGEX).
 flow() {
 	# busybox nc ends the connection when its stdin ends: keep it open.
-	sleep 20 | inb nc -l -p $port >/dev/null &
+	sleep 30 | inb nc -l -p $port >/dev/null &
 	srv=$!
-	sleep 0.3
+	wait_until 10 listening
 	yes "bpfscope retransmit test" | nc 192.0.2.2 $port &
 	cli=$!
-	sleep 0.5
-	[ -n "${DEBUG:-}" ] && { ip addr; inb ip addr; netstat -tn; inb netstat -tln; }
-	inb ip link set vr down
-	sleep 3
-	[ -n "${DEBUG:-}" ] && { netstat -tn; ip link; cat /proc/net/snmp | grep Tcp; }
-	inb ip link set vr up
-	sleep 0.5
+	wait_until 10 established
+	for attempt in 1 2; do
+		inb ip link set vr down
+		sleep 3
+		inb ip link set vr up
+		wait_for "$TMP/out" "$1" 3 && break
+	done
 	kill $cli $srv 2>/dev/null
 	wait $cli $srv 2>/dev/null
 }
@@ -49,9 +64,10 @@ for path in best avoid=tp_btf avoid=tp_btf,raw_tp avoid=ringbuf; do
 		fail "tcpretrans [$path] starts" "$(tail -n 2 "$TMP/out.err")"
 		continue
 	fi
-	flow
+	re="4 +192\.0\.2\.1:[0-9]+ +R> 192\.0\.2\.2:$port +ESTABLISHED"
+	flow "$re"
 	stop_tool
-	if grep -qE "4 +192\.0\.2\.1:[0-9]+ +R> 192\.0\.2\.2:$port +ESTABLISHED" "$TMP/out"; then
+	if grep -qE "$re" "$TMP/out"; then
 		ok "tcpretrans [$path] shows the flow's retransmits"
 	else
 		fail "tcpretrans [$path] shows the flow's retransmits" "$(tail -n 3 "$TMP/out")"
@@ -66,9 +82,10 @@ for path in best avoid=fentry; do
 		fail "tcpretrans -l [$path] starts" "$(tail -n 2 "$TMP/out.err")"
 		continue
 	fi
-	flow
+	re="192\.0\.2\.1:[0-9]+ +L> 192\.0\.2\.2:$port"
+	flow "$re"
 	stop_tool
-	if grep -qE "192\.0\.2\.1:[0-9]+ +L> 192\.0\.2\.2:$port" "$TMP/out"; then
+	if grep -qE "$re" "$TMP/out"; then
 		ok "tcpretrans -l [$path] shows tail loss probes"
 	else
 		fail "tcpretrans -l [$path] shows tail loss probes" "$(tail -n 3 "$TMP/out")"
