@@ -14,7 +14,7 @@ const struct btf *probe_kernel_btf(void);
 /*
  * Free what probing cached (the parsed kernel BTF).  Call it once the hooks are
  * chosen, before load: libbpf parses its own copy while loading, and two copies
- * would double the peak memory.  events_configure() and tool_ready() call it too.
+ * would double the peak memory.  tool_load() does it for every tool.
  */
 void probe_release(void);
 bool probe_ringbuf(void);

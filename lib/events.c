@@ -36,7 +36,6 @@ int events_configure(struct bpf_object *obj)
 	__u64 wakeup = WAKEUP_BYTES;
 	int err;
 
-	probe_release(); /* the last probe before load; see probe.h */
 	if (!rb || !scratch)
 		return -ENOENT;
 	err = obj_set_rodata(obj, "events_use_ringbuf", &use_ringbuf, sizeof(use_ringbuf));

@@ -22,14 +22,13 @@
 #endif
 
 static struct btf *cached_vmlinux_btf;
+static bool vmlinux_btf_tried;
 
 /* Parsed once for all probes of a start-up, then dropped by probe_release(). */
 static struct btf *vmlinux_btf(void)
 {
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
+	if (!vmlinux_btf_tried) {
+		vmlinux_btf_tried = true;
 		cached_vmlinux_btf = btf__load_vmlinux_btf();
 		if (libbpf_get_error(cached_vmlinux_btf))
 			cached_vmlinux_btf = NULL;
@@ -66,10 +65,8 @@ static char *read_file(const char *path, size_t *size)
 		if (len == cap) {
 			char *bigger = realloc(buf, cap *= 2);
 
-			if (!bigger) {
+			if (!bigger)
 				free(buf);
-				buf = NULL;
-			}
 			buf = bigger;
 		}
 	}
@@ -97,7 +94,7 @@ static bool load_btf_strings(void)
 	return true;
 }
 
-/* Is name one of the kernel BTF's strings?  NULL when that cannot be told. */
+/* Is name one of the kernel BTF's strings?  -1 when that cannot be told. */
 static int btf_has_string(const char *name)
 {
 	size_t n = strlen(name);
@@ -118,8 +115,10 @@ static int btf_has_string(const char *name)
 
 void probe_release(void)
 {
+	/* A probe after this parses again rather than answering from nothing. */
 	btf__free(cached_vmlinux_btf);
 	cached_vmlinux_btf = NULL;
+	vmlinux_btf_tried = false;
 	free(btf_strings.raw);
 	memset(&btf_strings, 0, sizeof(btf_strings));
 }
