@@ -46,6 +46,15 @@ bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *n
 void tool_setup(void);
 
 struct bpf_object_skeleton;
+struct bpf_object_open_opts;
+
+/*
+ * Options for opening a skeleton: CO-RE against a minimal kernel BTF cut for
+ * this object (include/corebtf.h) unless BPFSCOPE_AVOID has "corebtf".
+ *	skel = TOOL_OPEN(execsnoop_bpf);
+ */
+struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *size));
+#define TOOL_OPEN(skel) skel##__open_opts(tool_open_opts(skel##__elf_bytes))
 
 /*
  * Load a skeleton's chosen programs (probe caches are released first, see

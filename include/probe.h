@@ -4,17 +4,17 @@
 #define BPFSCOPE_PROBE_H
 
 #include <bpf/btf.h>
+#include "kbtf.h"
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 bool probe_btf_vmlinux(void);
-/* The running kernel's BTF, parsed once and shared by every probe; NULL if none. */
-const struct btf *probe_kernel_btf(void);
+/* The running kernel's BTF (include/kbtf.h), opened once for every probe; NULL if none. */
+const struct kbtf *probe_kernel_btf(void);
 /*
- * Free what probing cached (the parsed kernel BTF).  Call it once the hooks are
- * chosen, before load: libbpf parses its own copy while loading, and two copies
- * would double the peak memory.  tool_load() does it for every tool.
+ * Drop what probing cached (the kernel BTF view).  tool_load() calls it once
+ * the hooks are chosen; a probe after it opens the BTF again.
  */
 void probe_release(void);
 bool probe_ringbuf(void);

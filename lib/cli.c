@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "corebtf.h"
 #include "output.h"
 #include "probe.h"
 
@@ -321,12 +322,39 @@ void tool_setup(void)
 	output_init();
 }
 
+static bool tp_btf_by_id; /* our SEC("tp_btf/") handler is in place */
+
+struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *size))
+{
+	static struct bpf_object_open_opts opts = { .sz = sizeof(opts) };
+	const char *why = NULL;
+	size_t size = 0;
+	const void *elf = elf_bytes(&size);
+
+	opts.btf_custom_path = NULL;
+	if (hook_avoided("corebtf")) {
+		why = "BPFSCOPE_AVOID has corebtf";
+	} else {
+		opts.btf_custom_path = corebtf_for_object(elf, size, &why);
+		tp_btf_by_id = !corebtf_register_tp_btf();
+	}
+	if (common_opts.verbose)
+		fprintf(stderr, "%s: CO-RE: %s%s\n", program_invocation_short_name,
+			opts.btf_custom_path ? "against the kernel BTF cut for this object" :
+					       "against the whole kernel BTF: ",
+			opts.btf_custom_path ? "" : why);
+	return &opts;
+}
+
 int tool_load(struct bpf_object_skeleton *s)
 {
 	int err;
 
+	if (tp_btf_by_id && corebtf_prepare_tp_btf(*s->obj))
+		cli_warn("a BTF tracepoint chosen is not in the kernel BTF");
 	probe_release();
 	err = bpf_object__load_skeleton(s);
+	corebtf_release();
 	if (err)
 		cli_warn("cannot load BPF programs: %s (run with -v for the verifier log)",
 			 strerror(-err));

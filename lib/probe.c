@@ -15,112 +15,21 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "kbtf.h"
 #include "probe.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
 #endif
 
-static struct btf *cached_vmlinux_btf;
-static bool vmlinux_btf_tried;
-
-/* Parsed once for all probes of a start-up, then dropped by probe_release(). */
-static struct btf *vmlinux_btf(void)
+const struct kbtf *probe_kernel_btf(void)
 {
-	if (!vmlinux_btf_tried) {
-		vmlinux_btf_tried = true;
-		cached_vmlinux_btf = btf__load_vmlinux_btf();
-		if (libbpf_get_error(cached_vmlinux_btf))
-			cached_vmlinux_btf = NULL;
-	}
-	return cached_vmlinux_btf;
-}
-
-const struct btf *probe_kernel_btf(void)
-{
-	return vmlinux_btf();
-}
-
-/*
- * The kernel BTF's string section, read without parsing the types: whether a
- * name exists is all most probes ask, and a full parse costs ~11 ms of
- * start-up (libbpf parses it once more while loading).
- */
-static struct {
-	char *raw;
-	const char *strs;
-	size_t len;
-	bool tried;
-} btf_strings;
-
-static char *read_file(const char *path, size_t *size)
-{
-	size_t cap = 8 << 20, len = 0;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	while (buf && fd >= 0 && (n = read(fd, buf + len, cap - len)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *bigger = realloc(buf, cap *= 2);
-
-			if (!bigger)
-				free(buf);
-			buf = bigger;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	*size = len;
-	return buf;
-}
-
-static bool load_btf_strings(void)
-{
-	const struct btf_header *hdr;
-	size_t size;
-
-	if (btf_strings.tried)
-		return btf_strings.strs != NULL;
-	btf_strings.tried = true;
-	btf_strings.raw = read_file("/sys/kernel/btf/vmlinux", &size);
-	hdr = (const void *)btf_strings.raw;
-	if (!hdr || size < sizeof(*hdr) || hdr->magic != BTF_MAGIC ||
-	    (size_t)hdr->hdr_len + hdr->str_off + hdr->str_len > size)
-		return false;
-	btf_strings.strs = btf_strings.raw + hdr->hdr_len + hdr->str_off;
-	btf_strings.len = hdr->str_len;
-	return true;
-}
-
-/* Is name one of the kernel BTF's strings?  -1 when that cannot be told. */
-static int btf_has_string(const char *name)
-{
-	size_t n = strlen(name);
-	const char *p, *end;
-
-	if (!load_btf_strings())
-		return -1;
-	end = btf_strings.strs + btf_strings.len;
-	for (p = btf_strings.strs; p < end; p++) {
-		p = memmem(p, end - p, name, n + 1); /* with its NUL */
-		if (!p)
-			return 0;
-		if (p == btf_strings.strs || p[-1] == '\0')
-			return 1;
-	}
-	return 0;
+	return kbtf_kernel();
 }
 
 void probe_release(void)
 {
-	/* A probe after this parses again rather than answering from nothing. */
-	btf__free(cached_vmlinux_btf);
-	cached_vmlinux_btf = NULL;
-	vmlinux_btf_tried = false;
-	free(btf_strings.raw);
-	memset(&btf_strings, 0, sizeof(btf_strings));
+	kbtf_release(); /* a probe after this opens it again */
 }
 
 bool probe_btf_vmlinux(void)
@@ -139,29 +48,29 @@ bool probe_ringbuf(void)
 
 bool probe_btf_type(const char *name)
 {
-	struct btf *btf = vmlinux_btf();
+	const struct kbtf *btf = kbtf_kernel();
 
-	return btf && btf__find_by_name(btf, name) > 0;
+	return btf && kbtf_has_name(btf, name);
 }
 
 bool probe_btf_field(const char *type, const char *field)
 {
-	struct btf *btf = vmlinux_btf();
+	const struct kbtf *btf = kbtf_kernel();
 	const struct btf_member *m;
 	const struct btf_type *t;
 	int id, i;
 
 	if (!btf)
 		return false;
-	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	id = kbtf_find_by_name_kind(btf, type, BTF_KIND_STRUCT);
 	if (id < 0)
-		id = btf__find_by_name_kind(btf, type, BTF_KIND_UNION);
+		id = kbtf_find_by_name_kind(btf, type, BTF_KIND_UNION);
 	if (id < 0)
 		return false;
-	t = btf__type_by_id(btf, id);
+	t = kbtf_type_by_id(btf, id);
 	m = btf_members(t);
 	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), field))
+		if (!strcmp(kbtf_name_by_offset(btf, m->name_off), field))
 			return true;
 	}
 	return false;
@@ -169,13 +78,12 @@ bool probe_btf_field(const char *type, const char *field)
 
 bool probe_tp_btf(const char *name)
 {
+	const struct kbtf *btf = kbtf_kernel();
 	char type[128];
-	int found;
 
-	/* btf_trace_<tp> names only the typedef of a BTF tracepoint. */
+	/* btf_trace_<tp> is the typedef a BTF tracepoint is known by. */
 	snprintf(type, sizeof(type), "btf_trace_%s", name);
-	found = btf_has_string(type);
-	return found < 0 ? probe_btf_type(type) : found;
+	return btf && kbtf_find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
 }
 
 static bool tracefs_event_exists(const char *name)
@@ -246,9 +154,9 @@ bool probe_tracepoint(const char *category, const char *name)
 
 static int btf_func_id(const char *func)
 {
-	struct btf *btf = vmlinux_btf();
+	const struct kbtf *btf = kbtf_kernel();
 
-	return btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+	return btf ? kbtf_find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
 }
 
 /* Some kernels have the BTF and verifier for fentry but refuse it (lockdown, no ftrace). */

@@ -20,6 +20,7 @@ cc gcc gcc
 /usr/include/zlib.h zlib1g-dev zlib-devel
 @libzstd.a libzstd-dev libzstd-static
 /usr/include/argp.h libc6-dev glibc-devel
+@libc.a libc6-dev glibc-static
 '
 TEST_DEPS='
 ip iproute2 iproute

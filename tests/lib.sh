@@ -90,13 +90,21 @@ bpf_objects() {
 	done | sort
 }
 
-# BPF objects that exist now but not in the snapshot file $1.  The kernel
-# frees maps and programs asynchronously after their last fd is closed, so
-# give it up to 3 seconds before calling anything a leak.
+# BPF objects some live process holds an fd of (as "prog N", "map N", "link N"):
+# those belong to whoever else is tracing on this machine, not to a leak.
+bpf_held_objects() {
+	cat /proc/[0-9]*/fdinfo/* 2>/dev/null |
+		sed -n 's/^\(prog\|map\|link\)_id:[[:space:]]*\([0-9][0-9]*\)$/\1 \2/p' | sort -u
+}
+
+# BPF objects that exist now but not in the snapshot file $1, and that no
+# process holds.  The kernel frees maps and programs asynchronously after
+# their last fd is closed, so give it up to 3 seconds before calling anything
+# a leak.
 bpf_leaked_objects() {
 	local i new
 	for ((i = 0; i < 30; i++)); do
-		new=$(bpf_objects | comm -13 "$1" -)
+		new=$(bpf_objects | comm -13 "$1" - | comm -23 - <(bpf_held_objects))
 		[ -z "$new" ] && return 0
 		sleep 0.1
 	done

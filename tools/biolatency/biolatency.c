@@ -186,22 +186,22 @@ _Static_assert(ARRAY_SIZE(flag_names) == ARRAY_SIZE(layout.flag_bit), "flag tabl
 _Static_assert(ARRAY_SIZE(op_names) == ARRAY_SIZE(layout.op_value), "op table size");
 
 /* Value of enumerator name in enum type, or -1. */
-static int btf_enum_value(const struct btf *btf, int type_id, const char *name)
+static int btf_enum_value(const struct kbtf *btf, int type_id, const char *name)
 {
-	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	const struct btf_type *t = kbtf_type_by_id(btf, type_id);
 	const struct btf_enum *e = btf_enum(t);
 	int i;
 
 	for (i = 0; i < btf_vlen(t); i++, e++) {
-		if (!strcmp(btf__name_by_offset(btf, e->name_off), name))
+		if (!strcmp(kbtf_name_by_offset(btf, e->name_off), name))
 			return e->val;
 	}
 	return -1;
 }
 
-static void read_flag_layout(const struct btf *btf)
+static void read_flag_layout(const struct kbtf *btf)
 {
-	int id = btf__find_by_name_kind(btf, "req_flag_bits", BTF_KIND_ENUM);
+	int id = kbtf_find_by_name_kind(btf, "req_flag_bits", BTF_KIND_ENUM);
 	size_t i;
 	int v;
 
@@ -218,14 +218,14 @@ static void read_flag_layout(const struct btf *btf)
 		cli_warn("kernel BTF has no enum req_flag_bits; -F shows operations only");
 }
 
-static void read_op_layout(const struct btf *btf)
+static void read_op_layout(const struct kbtf *btf)
 {
 	/* enum req_op was named req_opf before Linux 6.0 (commit ff07a02e9e8e). */
-	int id = btf__find_by_name_kind(btf, "req_op", BTF_KIND_ENUM);
+	int id = kbtf_find_by_name_kind(btf, "req_op", BTF_KIND_ENUM);
 	size_t i;
 
 	if (id <= 0)
-		id = btf__find_by_name_kind(btf, "req_opf", BTF_KIND_ENUM);
+		id = kbtf_find_by_name_kind(btf, "req_opf", BTF_KIND_ENUM);
 	for (i = 0; i < ARRAY_SIZE(op_names); i++) {
 		if (id > 0)
 			layout.op_value[i] = btf_enum_value(btf, id, op_names[i].enumerator);
@@ -234,14 +234,14 @@ static void read_op_layout(const struct btf *btf)
 	}
 }
 
-static bool is_ptr_to_struct(const struct btf *btf, __u32 type_id, const char *name)
+static bool is_ptr_to_struct(const struct kbtf *btf, __u32 type_id, const char *name)
 {
-	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	const struct btf_type *t = kbtf_type_by_id(btf, type_id);
 
 	if (!t || !btf_is_ptr(t))
 		return false;
-	t = btf__type_by_id(btf, t->type);
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), name);
+	t = kbtf_type_by_id(btf, t->type);
+	return t && btf_is_struct(t) && !strcmp(kbtf_name_by_offset(btf, t->name_off), name);
 }
 
 /*
@@ -249,7 +249,7 @@ static bool is_ptr_to_struct(const struct btf *btf, __u32 type_id, const char *n
  * btf_trace_<tp> is a typedef of a pointer to (void *__data, <TP_PROTO args>).
  * Kernels before 5.5 have no such typedef, and all of them are older than 5.11.
  */
-static bool tp_has_queue_arg(const struct btf *btf, const char *tp)
+static bool tp_has_queue_arg(const struct kbtf *btf, const char *tp)
 {
 	const struct btf_param *p;
 	const struct btf_type *t;
@@ -257,12 +257,12 @@ static bool tp_has_queue_arg(const struct btf *btf, const char *tp)
 	int id;
 
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	id = kbtf_find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return true;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	t = kbtf_type_by_id(btf, kbtf_type_by_id(btf, id)->type);
 	if (t && btf_is_ptr(t))
-		t = btf__type_by_id(btf, t->type);
+		t = kbtf_type_by_id(btf, t->type);
 	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 3)
 		return false;
 	p = btf_params(t);
@@ -271,7 +271,7 @@ static bool tp_has_queue_arg(const struct btf *btf, const char *tp)
 
 static int read_kernel_layout(void)
 {
-	const struct btf *btf = probe_kernel_btf();
+	const struct kbtf *btf = probe_kernel_btf();
 
 	if (!btf) {
 		cli_warn("cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
@@ -556,7 +556,7 @@ int main(int argc, char **argv)
 	if (read_kernel_layout())
 		goto cleanup;
 
-	skel = biolatency_bpf__open();
+	skel = TOOL_OPEN(biolatency_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;

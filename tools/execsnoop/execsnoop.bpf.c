@@ -14,9 +14,10 @@
 const volatile bool report_failed = false;
 const volatile __u32 max_args = MAX_ARGS_DEFAULT;
 
+/* Execs in flight; user space sizes it to the CPU count (preallocation is start-up time). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
+	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct exec_event);
 } pending SEC(".maps");
@@ -68,8 +69,10 @@ static __always_inline int on_exec_enter(const char *path, const char *const *ar
 
 	if (!filter_current())
 		return 0;
-	if (bpf_map_update_elem(&pending, &tid, &empty_event, BPF_ANY))
+	if (bpf_map_update_elem(&pending, &tid, &empty_event, BPF_ANY)) {
+		events_count_lost();
 		return 0;
+	}
 	e = bpf_map_lookup_elem(&pending, &tid);
 	if (!e)
 		return 0;

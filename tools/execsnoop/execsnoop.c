@@ -221,6 +221,22 @@ static int choose_hooks(struct execsnoop_bpf *skel)
 	return 0;
 }
 
+/*
+ * An exec is in the map only between syscall entry and exit, so a few per CPU
+ * suffice; the map is preallocated, and 10240 slots of 7.7 KiB took 9 ms to create.
+ */
+static void size_pending_map(struct execsnoop_bpf *skel)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	int slots = ncpus > 0 ? 64 * ncpus : 1024;
+
+	if (slots < 256)
+		slots = 256;
+	if (slots > 10240)
+		slots = 10240;
+	bpf_map__set_max_entries(skel->maps.pending, slots);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
@@ -231,7 +247,7 @@ int main(int argc, char **argv)
 	cli_parse(&argp, argc, argv, NULL);
 	tool_setup();
 
-	skel = execsnoop_bpf__open();
+	skel = TOOL_OPEN(execsnoop_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;
@@ -240,6 +256,7 @@ int main(int argc, char **argv)
 	skel->rodata->max_args = opts.max_args;
 	skel->rodata->filter_uid = opts.uid;
 	skel->rodata->filter_cgroup = opts.cgroup != NULL;
+	size_pending_map(skel);
 	if (choose_hooks(skel) || events_configure(skel->obj))
 		goto cleanup;
 

@@ -447,7 +447,7 @@ int main(int argc, char **argv)
 	cli_parse(&argp, argc, argv, NULL);
 	tool_setup();
 
-	skel = opensnoop_bpf__open();
+	skel = TOOL_OPEN(opensnoop_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;

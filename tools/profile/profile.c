@@ -843,7 +843,7 @@ int main(int argc, char **argv)
 	cli_parse(&argp, argc, argv, NULL);
 	tool_setup();
 
-	skel = profile_bpf__open();
+	skel = TOOL_OPEN(profile_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;

@@ -353,7 +353,7 @@ int main(int argc, char **argv)
 		cli_warn("out of memory");
 		goto cleanup;
 	}
-	skel = runqlat_bpf__open();
+	skel = TOOL_OPEN(runqlat_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;

@@ -285,7 +285,7 @@ int main(int argc, char **argv)
 	cli_parse(&argp, argc, argv, NULL);
 	tool_setup();
 
-	skel = tcpretrans_bpf__open();
+	skel = TOOL_OPEN(tcpretrans_bpf);
 	if (!skel) {
 		cli_warn("cannot open BPF object");
 		goto cleanup;
