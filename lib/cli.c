@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -374,6 +375,42 @@ int tool_attach(struct bpf_object_skeleton *s, const char *cgroup)
 	return err;
 }
 
+/*
+ * Start-up ran most of the binary's code once (argp, libbpf's ELF and BTF
+ * handling, the loader); tracing needs a small part of it.  Unmap the pages
+ * of our own binary that are clean copies of the file (code, read-only data),
+ * so resident memory holds only what the event loop faults back in.  A
+ * mapping with any page of our own (written data, RELRO) stays as it is.
+ */
+static void drop_startup_pages(void)
+{
+	char exe[PATH_MAX], line[PATH_MAX + 128], perms[8], path[PATH_MAX];
+	unsigned long start = 0, end = 0, anon;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	bool ours = false;
+	FILE *smaps;
+
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	smaps = fopen("/proc/self/smaps", "r");
+	if (!smaps)
+		return;
+	while (fgets(line, sizeof(line), smaps)) {
+		unsigned long from, to;
+		int fields = sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &from, &to, perms, path);
+
+		if (fields >= 3) {
+			ours = fields == 4 && perms[1] == '-' && !strcmp(path, exe);
+			start = from;
+			end = to;
+		}
+		else if (ours && sscanf(line, "Anonymous: %lu kB", &anon) == 1 && !anon)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(smaps);
+}
+
 void tool_ready(void)
 {
 	const char *path = getenv("BPFSCOPE_READY_FILE");
@@ -382,6 +419,7 @@ void tool_ready(void)
 	/* Start-up parsed megabytes of BTF; give that memory back before tracing. */
 	probe_release();
 	malloc_trim(0);
+	drop_startup_pages();
 	fflush(stdout);
 	if (!path)
 		return;

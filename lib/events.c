@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -16,8 +19,24 @@
 #define WAKEUP_BYTES (64 * 1024)
 #define PERF_PAGES   64
 
+/*
+ * A BPF ring buffer read in place.  libbpf maps the data area twice so that a
+ * record wrapping past its end reads contiguously; we map it once (half the
+ * RSS) and copy the few records that wrap into a bounce buffer instead.
+ */
+struct ringbuf {
+	unsigned long *consumer_pos;	   /* first page, the only one we write */
+	const unsigned long *producer_pos; /* second page, the data area follows */
+	size_t size;			   /* of the data area, a power of two */
+	const unsigned char *data;
+	size_t page_size;
+	unsigned char *bounce;
+	size_t bounce_size;
+	int epoll_fd;
+};
+
 struct events {
-	struct ring_buffer *rb;
+	struct ringbuf *rb;
 	struct perf_buffer *pb;
 	struct bpf_map *lost_map;
 	events_fn fn;
@@ -57,14 +76,138 @@ int events_configure(struct bpf_object *obj)
 	return 0;
 }
 
-static int on_ringbuf_event(void *ctx, void *data, size_t size)
+static void ringbuf_free(struct ringbuf *rb)
 {
-	struct events *ev = ctx;
+	if (!rb)
+		return;
+	if (rb->consumer_pos)
+		munmap(rb->consumer_pos, rb->page_size);
+	if (rb->producer_pos)
+		munmap((void *)rb->producer_pos, rb->page_size + rb->size);
+	if (rb->epoll_fd >= 0)
+		close(rb->epoll_fd);
+	free(rb->bounce);
+	free(rb);
+}
 
-	if (ev->stop)
+static struct ringbuf *ringbuf_new(int map_fd)
+{
+	struct epoll_event wake = { .events = EPOLLIN };
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	struct ringbuf *rb;
+	void *p;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &info_len))
+		return NULL;
+	rb = calloc(1, sizeof(*rb));
+	if (!rb)
+		return NULL;
+	rb->page_size = sysconf(_SC_PAGESIZE);
+	rb->size = info.max_entries;
+	rb->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (rb->epoll_fd < 0 || epoll_ctl(rb->epoll_fd, EPOLL_CTL_ADD, map_fd, &wake))
+		goto fail;
+	p = mmap(NULL, rb->page_size, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	rb->consumer_pos = p;
+	p = mmap(NULL, rb->page_size + rb->size, PROT_READ, MAP_SHARED, map_fd, rb->page_size);
+	if (p == MAP_FAILED)
+		goto fail;
+	rb->producer_pos = p;
+	rb->data = (const unsigned char *)p + rb->page_size;
+	return rb;
+fail:
+	err = errno;
+	ringbuf_free(rb);
+	errno = err;
+	return NULL;
+}
+
+/* Records wrap rarely and are small: grow the bounce buffer only as far as needed. */
+static int ringbuf_bounce_reserve(struct ringbuf *rb, size_t len)
+{
+	size_t size = rb->bounce_size ? rb->bounce_size : 256;
+	unsigned char *p;
+
+	if (len <= rb->bounce_size)
 		return 0;
-	ev->stop = ev->fn(ev->ctx, data, size);
-	return ev->stop ? -ECANCELED : 0;
+	while (size < len)
+		size *= 2;
+	p = realloc(rb->bounce, size);
+	if (!p)
+		return -ENOMEM;
+	rb->bounce = p;
+	rb->bounce_size = size;
+	return 0;
+}
+
+/* Hand the sample at data offset off to the callback in one piece. */
+static int ringbuf_deliver(struct events *ev, size_t off, size_t len)
+{
+	struct ringbuf *rb = ev->rb;
+	const void *sample = rb->data + off;
+	size_t head = rb->size - off;
+
+	if (len > head) {
+		if (ringbuf_bounce_reserve(rb, len))
+			return -ENOMEM;
+		memcpy(rb->bounce, rb->data + off, head);
+		memcpy(rb->bounce + head, rb->data, len - head);
+		sample = rb->bounce;
+	}
+	ev->stop = ev->fn(ev->ctx, sample, len);
+	return 0;
+}
+
+/*
+ * Read the committed records in order, as the kernel's ring buffer ABI says
+ * (Documentation/bpf/ringbuf.rst): stop at one still being written, skip the
+ * discarded ones, and give each record's space back as soon as it is handled.
+ * At most a ring's worth per call, so a producer outrunning us cannot keep us
+ * here forever.
+ */
+static int ringbuf_consume(struct events *ev)
+{
+	struct ringbuf *rb = ev->rb;
+	unsigned long start = *rb->consumer_pos, cons = start, prod = start;
+	size_t mask = rb->size - 1, len;
+	__u32 hdr;
+	int err;
+
+	while (!ev->stop && cons - start < rb->size) {
+		if (cons == prod) {
+			prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
+			if (cons == prod)
+				break;
+		}
+		hdr = __atomic_load_n((const __u32 *)(rb->data + (cons & mask)), __ATOMIC_ACQUIRE);
+		if (hdr & BPF_RINGBUF_BUSY_BIT)
+			break;
+		len = hdr & ~(__u32)(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		if (len > rb->size - BPF_RINGBUF_HDR_SZ)
+			return -EIO;
+		if (!(hdr & BPF_RINGBUF_DISCARD_BIT)) {
+			err = ringbuf_deliver(ev, (cons + BPF_RINGBUF_HDR_SZ) & mask, len);
+			if (err)
+				return err;
+		}
+		cons += (BPF_RINGBUF_HDR_SZ + len + 7) & ~(size_t)7;
+		__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* Wait for a wakeup, then read what is there: wakeups are batched, so also after a timeout. */
+static int ringbuf_poll(struct events *ev, int timeout_ms)
+{
+	struct epoll_event e;
+
+	if (epoll_wait(ev->rb->epoll_fd, &e, 1, timeout_ms) < 0)
+		return -errno;
+	return ringbuf_consume(ev);
 }
 
 static void on_perf_event(void *ctx, int cpu, void *data, __u32 size)
@@ -96,7 +239,7 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 	ev->ctx = ctx;
 	ev->lost_map = bpf_object__find_map_by_name(obj, "events_lost");
 	if (rb && bpf_map__type(rb) == BPF_MAP_TYPE_RINGBUF)
-		ev->rb = ring_buffer__new(bpf_map__fd(rb), on_ringbuf_event, ev, NULL);
+		ev->rb = ringbuf_new(bpf_map__fd(rb));
 	else if (pb)
 		ev->pb = perf_buffer__new(bpf_map__fd(pb), PERF_PAGES, on_perf_event, on_perf_lost,
 					  ev, NULL);
@@ -143,21 +286,17 @@ int events_poll(struct events *ev, int timeout_ms)
 	unsigned long long now;
 	int n;
 
-	if (ev->rb) {
-		/* Wakeups are batched, so a timed-out poll may still leave data to read. */
-		n = ring_buffer__poll(ev->rb, timeout_ms);
-		if (n >= 0 && !ev->stop)
-			n = ring_buffer__consume(ev->rb);
-	} else {
+	if (ev->rb)
+		n = ringbuf_poll(ev, timeout_ms);
+	else
 		n = perf_buffer__poll(ev->pb, timeout_ms);
-	}
 	fflush(stdout);
 	now = mono_ns();
 	if (now - ev->last_lost_check > 1000000000ULL) {
 		ev->last_lost_check = now;
 		events_report_lost(ev);
 	}
-	if (n == -ECANCELED || n == -EINTR)
+	if (n == -EINTR)
 		return 0;
 	return n < 0 ? n : 0;
 }
@@ -201,7 +340,7 @@ void events_free(struct events *ev)
 {
 	if (!ev)
 		return;
-	ring_buffer__free(ev->rb);
+	ringbuf_free(ev->rb);
 	perf_buffer__free(ev->pb);
 	free(ev);
 }

@@ -139,6 +139,13 @@ basic_check() {
 basic_check "successful open shows PID, FD and ERR 0"
 BPFSCOPE_AVOID=ringbuf basic_check "perf buffer path (BPFSCOPE_AVOID=ringbuf)"
 BPFSCOPE_AVOID=task_pt_regs basic_check "entry/exit path (BPFSCOPE_AVOID=task_pt_regs)"
+BPFSCOPE_AVOID=corebtf basic_check "CO-RE against the whole kernel BTF (BPFSCOPE_AVOID=corebtf)"
+basic_check "-v: the same with the cut kernel BTF" -v
+if grep -q 'CO-RE: against the kernel BTF cut for this object' "$OUT.err"; then
+	ok "-v says CO-RE used the kernel BTF cut for the object"
+else
+	fail "-v says CO-RE used the kernel BTF cut for the object" "$(grep -i 'co-re' "$OUT.err")"
+fi
 
 # --- header and optional columns ----------------------------------------------
 if start_tool "$OUT" "$TOOL" -T -U -e; then

@@ -9,7 +9,7 @@ if [ -z "$loop" ] || ! losetup "$loop" /tmp/disk.img; then
 fi
 name=${loop#/dev/}
 n=40
-for path in best avoid=tp_btf; do
+for path in best avoid=tp_btf avoid=corebtf; do
 	for q in "" -Q; do
 		if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" biolatency -v -D $q -d "$name"; then
 			fail "biolatency [$path] $q starts" "$(tail -n 2 "$TMP/out.err")"

@@ -1,6 +1,6 @@
 # execsnoop in the guest: a marked exec appears with its arguments on every path.
 . /tests/lib.sh
-for path in best avoid=ringbuf; do
+for path in best avoid=ringbuf avoid=corebtf; do
 	m="vm_exec_$$_$path"
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" execsnoop -v -x; then
 		fail "execsnoop [$path] starts" "$(tail -n 3 "$TMP/out.err")"

@@ -1,7 +1,7 @@
 # runqlat in the guest: three CPU hogs pinned to one CPU wait for it, and
 # runqlat -P -p shows that wait for one of them, on every path.
 . /tests/lib.sh
-for path in best avoid=tp_btf; do
+for path in best avoid=tp_btf avoid=corebtf; do
 	taskset -c 0 spin 8 &
 	a=$!
 	taskset -c 0 spin 8 &
@@ -19,6 +19,15 @@ for path in best avoid=tp_btf; do
 		else
 			fail "runqlat [$path] -P -p counts the waits of a CPU hog" \
 				"total=$total big=$big $(head -n 3 "$TMP/out")"
+		fi
+	fi
+	if [ "$path" = best ]; then
+		# The start-up path without libbpf's parse of the kernel BTF is the one taken.
+		if grep -q 'CO-RE: against the kernel BTF cut' "$TMP/err"; then
+			ok "runqlat [best] relocates against the kernel BTF cut for it"
+		else
+			fail "runqlat [best] relocates against the kernel BTF cut for it" \
+				"$(grep CO-RE "$TMP/err")"
 		fi
 	fi
 	kill $a $b $c 2>/dev/null
