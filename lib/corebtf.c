@@ -163,6 +163,23 @@ static int find_cands(struct cut *c)
 	return 0;
 }
 
+/* Kinds whose struct btf_type .type names another type (not a size). */
+static bool refers_by_type(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Keep a kernel type and what it refers to, structs and unions as empty shells. */
 static void keep_shallow(struct cut *c, unsigned int id)
 {
@@ -174,16 +191,11 @@ static void keep_shallow(struct cut *c, unsigned int id)
 		return;
 	c->keep[id] = 1;
 	t = kbtf_type_by_id(c->k, id);
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
+	if (refers_by_type(t)) {
 		keep_shallow(c, t->type);
-		break;
+		return;
+	}
+	switch (btf_kind(t)) {
 	case BTF_KIND_ARRAY:
 		keep_shallow(c, btf_array(t)->type);
 		keep_shallow(c, btf_array(t)->index_type);
@@ -461,22 +473,37 @@ static int kept_members(struct cut *c, unsigned int id, const struct btf_type *t
 	return n;
 }
 
+/*
+ * Copy the vlen records that follow an enum, enum64 or func_proto: each starts
+ * with a name, and a parameter's goes on with its type.
+ */
+static int emit_records(struct cut *c, struct out *o, const struct btf_type *t, size_t rec_size,
+			bool typed)
+{
+	const char *rec = (const char *)(t + 1);
+	int i, err = 0;
+
+	for (i = 0; i < btf_vlen(t) && !err; i++, rec += rec_size) {
+		__u32 words[3];
+
+		memcpy(words, rec, rec_size);
+		words[0] = add_str(o, c->k, words[0]);
+		if (typed)
+			words[1] = remap(o, words[1]);
+		err = put(o, words, rec_size);
+	}
+	return err;
+}
+
 static int emit_type(struct cut *c, struct out *o, unsigned int id)
 {
 	const struct btf_type *t = kbtf_type_by_id(c->k, id);
 	struct btf_type nt = *t;
-	int i, err;
+	int err;
 
 	nt.name_off = add_str(o, c->k, t->name_off);
 	switch (btf_kind(t)) {
-	case BTF_KIND_PTR:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FUNC_PROTO:
+	case BTF_KIND_FUNC_PROTO: /* .type is the return type */
 		nt.type = remap(o, t->type);
 		break;
 	case BTF_KIND_STRUCT:
@@ -491,8 +518,11 @@ static int emit_type(struct cut *c, struct out *o, unsigned int id)
 	case BTF_KIND_FLOAT:
 		break;
 	default:
-		c->why = "the kernel BTF has a kind this build does not cut";
-		return -ENOTSUP;
+		if (!refers_by_type(t)) {
+			c->why = "the kernel BTF has a kind this build does not cut";
+			return -ENOTSUP;
+		}
+		nt.type = remap(o, t->type);
 	}
 	err = put(o, &nt, sizeof(nt));
 	if (err)
@@ -511,30 +541,11 @@ static int emit_type(struct cut *c, struct out *o, unsigned int id)
 	case BTF_KIND_UNION:
 		return emit_members(c, o, id, t);
 	case BTF_KIND_ENUM:
-		for (i = 0, err = 0; i < btf_vlen(t) && !err; i++) {
-			struct btf_enum e = btf_enum(t)[i];
-
-			e.name_off = add_str(o, c->k, e.name_off);
-			err = put(o, &e, sizeof(e));
-		}
-		return err;
+		return emit_records(c, o, t, sizeof(struct btf_enum), false);
 	case BTF_KIND_ENUM64:
-		for (i = 0, err = 0; i < btf_vlen(t) && !err; i++) {
-			struct btf_enum64 e = btf_enum64(t)[i];
-
-			e.name_off = add_str(o, c->k, e.name_off);
-			err = put(o, &e, sizeof(e));
-		}
-		return err;
+		return emit_records(c, o, t, sizeof(struct btf_enum64), false);
 	case BTF_KIND_FUNC_PROTO:
-		for (i = 0, err = 0; i < btf_vlen(t) && !err; i++) {
-			struct btf_param p = btf_params(t)[i];
-
-			p.name_off = add_str(o, c->k, p.name_off);
-			p.type = remap(o, p.type);
-			err = put(o, &p, sizeof(p));
-		}
-		return err;
+		return emit_records(c, o, t, sizeof(struct btf_param), true);
 	default:
 		return 0;
 	}
