@@ -69,6 +69,9 @@ static int elf_section(const void *elf, size_t size, const char *name, struct se
 /* The candidates libbpf would match a local type against: same kind, same essential name. */
 struct root {
 	unsigned int local_id;
+	const struct btf_type *type; /* local */
+	const char *name;
+	size_t name_len; /* essential */
 	unsigned int *cands;
 	unsigned int nr_cands;
 };
@@ -129,27 +132,46 @@ static int add_cand(struct root *r, unsigned int id)
 	return 0;
 }
 
-/* One pass over the kernel types finds the candidates of every root. */
+static bool is_cand(const struct root *r, const struct btf_type *kt, const char *kname)
+{
+	return !strncmp(r->name, kname, r->name_len) && essential_len(kname) == r->name_len &&
+	       kinds_compatible(r->type, kt);
+}
+
+static int by_first_char(const void *a, const void *b)
+{
+	const struct root *x = a, *y = b;
+
+	return (unsigned char)x->name[0] - (unsigned char)y->name[0];
+}
+
+/*
+ * One pass over the kernel types finds the candidates of every root; roots are
+ * sorted by first letter so a kernel name is compared with few of them.
+ */
 static int find_cands(struct cut *c)
 {
 	unsigned int id, i, n = kbtf_type_cnt(c->k);
+	unsigned int first[257] = { 0 };
 
+	for (i = 0; i < c->nr_roots; i++) {
+		struct root *r = &c->roots[i];
+
+		r->type = kbtf_type_by_id(c->l, r->local_id);
+		r->name = kbtf_name_by_offset(c->l, r->type->name_off);
+		r->name_len = essential_len(r->name);
+	}
+	qsort(c->roots, c->nr_roots, sizeof(*c->roots), by_first_char);
+	for (i = c->nr_roots; i-- > 0;)
+		first[(unsigned char)c->roots[i].name[0]] = i + 1; /* 1-based start of the run */
 	for (id = 1; id < n; id++) {
 		const struct btf_type *kt = kbtf_type_by_id(c->k, id);
 		const char *kname = kbtf_name_by_offset(c->k, kt->name_off);
-		size_t klen;
+		unsigned char ch = kname ? (unsigned char)kname[0] : 0;
 
-		if (!kname || !*kname)
-			continue;
-		klen = essential_len(kname);
-		for (i = 0; i < c->nr_roots; i++) {
-			const struct btf_type *lt = kbtf_type_by_id(c->l, c->roots[i].local_id);
-			const char *lname = kbtf_name_by_offset(c->l, lt->name_off);
-
-			if (lname[0] != kname[0] || essential_len(lname) != klen ||
-			    strncmp(lname, kname, klen) || !kinds_compatible(lt, kt))
-				continue;
-			if (add_cand(&c->roots[i], id))
+		for (i = ch ? first[ch] : 0; i && i <= c->nr_roots && c->roots[i - 1].name[0] == kname[0];
+		     i++) {
+			if (is_cand(&c->roots[i - 1], kt, kname) && add_cand(&c->roots[i - 1], id))
 				return -ENOMEM;
 		}
 	}
