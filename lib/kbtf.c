@@ -161,7 +161,7 @@ static struct kbtf *open_kernel(void)
 		close(fd);
 		return NULL;
 	}
-	data = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	data = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (data == MAP_FAILED) {
 		mapped = false;
 		data = read_all(fd, st.st_size);
