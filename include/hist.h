@@ -22,4 +22,14 @@ void hist_json_linear(struct json *j, const char *key, const uint64_t *slots, in
 		      uint64_t base, uint64_t step, const char *unit);
 uint64_t hist_total(const uint64_t *slots, int nslots);
 
+/*
+ * A histogram kept per CPU in slot 0 of a BPF per-CPU array and never cleared
+ * (so no update is lost): sum its nslots counters over the CPUs into slots,
+ * minus the totals the previous call saw (kept in prev, zero at first).
+ * value_size is the map's value size; the counters come first in it.
+ * Returns 0, or -errno.
+ */
+int hist_read_percpu_delta(int map_fd, size_t value_size, uint64_t *slots, uint64_t *prev,
+			   int nslots);
+
 #endif

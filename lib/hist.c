@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Histogram printing: the "value : count distribution" layout runbooks expect. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "hist.h"
 #include "output.h"
@@ -153,4 +157,39 @@ void hist_json_linear(struct json *j, const char *key, const uint64_t *slots, in
 		json_bucket(j, base + i * step, base + (i + 1) * step - 1, slots[i]);
 	json_arr_end(j);
 	json_obj_end(j);
+}
+
+int hist_read_percpu_delta(int map_fd, size_t value_size, uint64_t *slots, uint64_t *prev,
+			   int nslots)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, i, err = 0;
+	size_t stride = (value_size + 7) & ~(size_t)7; /* the kernel's per-CPU value stride */
+	uint32_t zero = 0;
+	char *percpu;
+
+	if (ncpus < 0)
+		return ncpus;
+	percpu = calloc(ncpus, stride);
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &zero, percpu)) {
+		err = -errno;
+		goto out;
+	}
+	memset(slots, 0, nslots * sizeof(*slots));
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const uint64_t *counts = (const uint64_t *)(percpu + cpu * stride);
+
+		for (i = 0; i < nslots; i++)
+			slots[i] += counts[i];
+	}
+	for (i = 0; i < nslots; i++) {
+		uint64_t total = slots[i];
+
+		slots[i] = total - prev[i];
+		prev[i] = total;
+	}
+out:
+	free(percpu);
+	return err;
 }

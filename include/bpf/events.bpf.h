@@ -28,7 +28,7 @@ const volatile __u64 events_wakeup_bytes = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 512 * 1024); /* mapped once by lib/events.c: 512 KiB of RSS */
+	__uint(max_entries, 256 * 1024); /* sized by lib/events.c to the CPUs */
 } events SEC(".maps");
 
 struct {

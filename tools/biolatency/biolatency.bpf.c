@@ -40,6 +40,14 @@ struct {
 	__type(value, struct hist);
 } hists SEC(".maps");
 
+/* Without -D and -F the one histogram is per CPU: an update is a plain increment. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hist);
+} hist_all SEC(".maps");
+
 static const struct hist zero_hist;
 
 static __always_inline __u32 rq_devt(struct request *rq)
@@ -69,6 +77,7 @@ static __always_inline int on_rq_complete(struct request *rq)
 	struct hist *h;
 	__u64 *tsp;
 	__s64 delta;
+	__u32 zero = 0;
 
 	tsp = bpf_map_lookup_elem(&start, &rq);
 	if (!tsp)
@@ -78,6 +87,12 @@ static __always_inline int on_rq_complete(struct request *rq)
 	if (delta < 0)
 		return 0;
 	delta /= in_msecs ? 1000000 : 1000;
+	if (!per_disk && !per_flags) {
+		h = bpf_map_lookup_elem(&hist_all, &zero);
+		if (h)
+			h->slots[log2_slot(delta, MAX_SLOTS - 1)]++;
+		return 0;
+	}
 	if (per_disk)
 		key.dev = rq_devt(rq);
 	if (per_flags)

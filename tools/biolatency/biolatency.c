@@ -485,9 +485,22 @@ static void print_json(const struct entry *e, int n)
 	json_end(&j);
 }
 
+/* The single histogram (no -D, no -F) of this interval; 0 entries if it is empty. */
+static int read_single(struct biolatency_bpf *skel, struct entry *e)
+{
+	static uint64_t prev[MAX_SLOTS];
+
+	memset(e, 0, sizeof(*e));
+	if (hist_read_percpu_delta(bpf_map__fd(skel->maps.hist_all), sizeof(struct hist), e->slots,
+				   prev, MAX_SLOTS))
+		return 0;
+	return hist_total(e->slots, MAX_SLOTS) ? 1 : 0;
+}
+
 static int print_interval(struct biolatency_bpf *skel, struct entry *buf, int max)
 {
-	int n = drain_hists(bpf_map__fd(skel->maps.hists), buf, max);
+	int n = opts.per_disk || opts.per_flags ? drain_hists(bpf_map__fd(skel->maps.hists), buf, max) :
+						  read_single(skel, buf);
 
 	if (common_opts.json)
 		print_json(buf, n);

@@ -163,35 +163,13 @@ static int cmp_section(const void *a, const void *b)
  */
 static int read_all(struct runqlat_bpf *skel, struct section *sec)
 {
-	static __u64 prev[MAX_SLOTS];
-	int ncpus = libbpf_num_possible_cpus();
-	struct hist *percpu;
-	__u32 zero = 0;
-	int cpu, i, err;
+	static uint64_t prev[MAX_SLOTS];
+	int err;
 
-	if (ncpus < 0)
-		return ncpus;
-	percpu = calloc(ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	err = bpf_map_lookup_elem(bpf_map__fd(skel->maps.hist_all), &zero, percpu);
-	if (err) {
-		free(percpu);
-		return -errno;
-	}
 	memset(sec, 0, sizeof(*sec));
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		for (i = 0; i < MAX_SLOTS; i++)
-			sec->slots[i] += percpu[cpu].slots[i];
-	}
-	for (i = 0; i < MAX_SLOTS; i++) {
-		__u64 total = sec->slots[i];
-
-		sec->slots[i] = total - prev[i];
-		prev[i] = total;
-	}
-	free(percpu);
-	return 1;
+	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.hist_all), sizeof(struct hist),
+				     sec->slots, prev, MAX_SLOTS);
+	return err ? err : 1;
 }
 
 /* Take one histogram out of the map; lookup-and-delete is atomic from Linux 5.14. */
