@@ -154,6 +154,8 @@ static int find_cands(struct cut *c)
 	unsigned int id, i, n = kbtf_type_cnt(c->k);
 	unsigned int first[257] = { 0 };
 
+	if (!c->nr_roots)
+		return 0;
 	for (i = 0; i < c->nr_roots; i++) {
 		struct root *r = &c->roots[i];
 
