@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -69,6 +70,16 @@ int tool_attach(struct bpf_object_skeleton *s, const char *cgroup);
  * if BPFSCOPE_READY_FILE is set (tests, benchmarks), creates that file.
  */
 void tool_ready(void);
+
+/*
+ * Runs of the object's programs the kernel skipped because one of them was
+ * already running on that CPU (e.g. a completion interrupt during an issue):
+ * each is an event not counted.  Linux 5.12+ counts them; 0 before.
+ */
+struct bpf_object;
+uint64_t tool_missed_runs(const struct bpf_object *obj);
+/* Histogram tools at exit: "tool: N events missed ..." on stderr when there were any. */
+void tool_report_missed(const struct bpf_object *obj);
 
 /* Sleep up to secs seconds; returns false if a signal asked the tool to stop. */
 bool tool_sleep(int secs);

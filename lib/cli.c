@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
@@ -426,6 +427,31 @@ void tool_ready(void)
 	f = fopen(path, "w");
 	if (f)
 		fclose(f);
+}
+
+uint64_t tool_missed_runs(const struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	uint64_t missed = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
+void tool_report_missed(const struct bpf_object *obj)
+{
+	uint64_t missed = tool_missed_runs(obj);
+
+	if (missed)
+		fprintf(stderr, "%s: %llu events missed (a BPF program was already running on the CPU)\n",
+			program_invocation_short_name, (unsigned long long)missed);
 }
 
 bool tool_sleep(int secs)

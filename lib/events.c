@@ -38,6 +38,7 @@ struct ringbuf {
 struct events {
 	struct ringbuf *rb;
 	struct perf_buffer *pb;
+	struct bpf_object *obj;
 	struct bpf_map *lost_map;
 	events_fn fn;
 	void *ctx;
@@ -254,6 +255,7 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 		return NULL;
 	ev->fn = fn;
 	ev->ctx = ctx;
+	ev->obj = obj;
 	ev->lost_map = bpf_object__find_map_by_name(obj, "events_lost");
 	if (rb && bpf_map__type(rb) == BPF_MAP_TYPE_RINGBUF)
 		ev->rb = ringbuf_new(bpf_map__fd(rb));
@@ -295,7 +297,7 @@ static uint64_t kernel_lost(struct events *ev)
 
 uint64_t events_lost(struct events *ev)
 {
-	return kernel_lost(ev) + ev->perf_lost;
+	return kernel_lost(ev) + ev->perf_lost + tool_missed_runs(ev->obj);
 }
 
 int events_poll(struct events *ev, int timeout_ms)

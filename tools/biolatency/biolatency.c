@@ -599,6 +599,7 @@ int main(int argc, char **argv)
 		if (!go_on)
 			break;
 	}
+	tool_report_missed(skel->obj);
 	err = 0;
 
 cleanup:

@@ -339,7 +339,6 @@ int main(int argc, char **argv)
 	configure(skel);
 	if (choose_hooks(skel))
 		goto cleanup;
-	/* Probing is done: free its BTF before libbpf parses its own copy for CO-RE. */
 	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
 		goto cleanup;
 
@@ -355,6 +354,7 @@ int main(int argc, char **argv)
 		if (!more)
 			break;
 	}
+	tool_report_missed(skel->obj);
 	err = 0;
 
 cleanup:
