@@ -429,6 +429,24 @@ void tool_ready(void)
 		fclose(f);
 }
 
+/* Sum of a per-CPU array's one __u64 (include/bpf/missed.bpf.h); 0 without the map. */
+static uint64_t percpu_counter_sum(const struct bpf_map *map)
+{
+	int ncpus = libbpf_num_possible_cpus(), i;
+	uint64_t sum = 0, *vals;
+	__u32 zero = 0;
+
+	if (!map || ncpus <= 0 || bpf_map__fd(map) < 0)
+		return 0;
+	vals = calloc(ncpus, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(bpf_map__fd(map), &zero, vals)) {
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	}
+	free(vals);
+	return sum;
+}
+
 uint64_t tool_missed_runs(const struct bpf_object *obj)
 {
 	struct bpf_program *prog;
@@ -442,7 +460,7 @@ uint64_t tool_missed_runs(const struct bpf_object *obj)
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 			missed += info.recursion_misses;
 	}
-	return missed;
+	return missed + percpu_counter_sum(bpf_object__find_map_by_name(obj, "missed"));
 }
 
 void tool_report_missed(const struct bpf_object *obj)

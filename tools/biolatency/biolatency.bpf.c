@@ -9,6 +9,7 @@
 #include "bpf/compat.bpf.h"
 #include "bpf/filter.bpf.h"
 #include "bpf/maps.bpf.h"
+#include "bpf/missed.bpf.h"
 #include "biolatency.h"
 
 const volatile bool per_disk = false;	/* -D */
@@ -60,6 +61,7 @@ static __always_inline __u32 rq_devt(struct request *rq)
 static __always_inline int on_rq_start(struct request *rq, bool insert)
 {
 	__u64 ts;
+	long err;
 
 	if (!filter_current())
 		return 0;
@@ -67,7 +69,9 @@ static __always_inline int on_rq_start(struct request *rq, bool insert)
 		return 0;
 	ts = bpf_ktime_get_ns();
 	/* With -Q the insert time, when there was an insert, outlives the issue. */
-	bpf_map_update_elem(&start, &rq, &ts, queued && !insert ? BPF_NOEXIST : BPF_ANY);
+	err = bpf_map_update_elem(&start, &rq, &ts, queued && !insert ? BPF_NOEXIST : BPF_ANY);
+	if (err && err != -EEXIST)
+		count_missed();
 	return 0;
 }
 
@@ -84,13 +88,17 @@ static __always_inline int on_rq_complete(struct request *rq)
 		return 0;
 	delta = bpf_ktime_get_ns() - *tsp;
 	bpf_map_delete_elem(&start, &rq);
-	if (delta < 0)
+	if (delta < 0) {
+		count_missed();
 		return 0;
+	}
 	delta /= in_msecs ? 1000000 : 1000;
 	if (!per_disk && !per_flags) {
 		h = bpf_map_lookup_elem(&hist_all, &zero);
 		if (h)
 			h->slots[log2_slot(delta, MAX_SLOTS - 1)]++;
+		else
+			count_missed();
 		return 0;
 	}
 	if (per_disk)
@@ -100,6 +108,8 @@ static __always_inline int on_rq_complete(struct request *rq)
 	h = map_lookup_or_init(&hists, &key, &zero_hist);
 	if (h)
 		__sync_fetch_and_add(&h->slots[log2_slot(delta, MAX_SLOTS - 1)], 1);
+	else
+		count_missed();
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "bpf/compat.bpf.h"
 #include "bpf/filter.bpf.h"
 #include "bpf/maps.bpf.h"
+#include "bpf/missed.bpf.h"
 #include "runqlat.h"
 
 #define TASK_RUNNING 0
@@ -65,8 +66,9 @@ static __always_inline void set_start(__u32 tid, __u64 ts, bool create)
 
 	if (tsp)
 		*tsp = ts;
-	else if (create)
-		bpf_map_update_elem(&start, &tid, &ts, BPF_NOEXIST);
+	else if (create && bpf_map_update_elem(&start, &tid, &ts, BPF_NOEXIST) &&
+		 !bpf_map_lookup_elem(&start, &tid))
+		count_missed(); /* e.g. more tasks than START_ENTRIES */
 }
 
 /*
@@ -155,8 +157,10 @@ static __always_inline void account(struct task_struct *t, __u32 tid, __u64 delt
 	struct hist *h = hist_for(t, tid);
 	__u32 slot;
 
-	if (!h)
+	if (!h) {
+		count_missed();
 		return;
+	}
 	delta /= in_msecs ? 1000000 : 1000;
 	slot = log2_slot(delta, MAX_SLOTS - 1);
 	if (hist_by == BY_NONE)
