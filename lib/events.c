@@ -39,7 +39,6 @@ struct events {
 	struct ringbuf *rb;
 	struct perf_buffer *pb;
 	struct bpf_object *obj;
-	struct bpf_map *lost_map;
 	events_fn fn;
 	void *ctx;
 	int stop;
@@ -256,7 +255,6 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 	ev->fn = fn;
 	ev->ctx = ctx;
 	ev->obj = obj;
-	ev->lost_map = bpf_object__find_map_by_name(obj, "events_lost");
 	if (rb && bpf_map__type(rb) == BPF_MAP_TYPE_RINGBUF)
 		ev->rb = ringbuf_new(bpf_map__fd(rb));
 	else if (pb)
@@ -273,31 +271,9 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 	return ev;
 }
 
-static uint64_t kernel_lost(struct events *ev)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	uint64_t sum = 0;
-	__u32 zero = 0;
-	uint64_t *vals;
-	int i;
-
-	if (!ev->lost_map || ncpus <= 0)
-		return 0;
-	vals = calloc(ncpus, sizeof(*vals));
-	if (!vals)
-		return 0;
-	if (!bpf_map__lookup_elem(ev->lost_map, &zero, sizeof(zero), vals, ncpus * sizeof(*vals),
-				  0)) {
-		for (i = 0; i < ncpus; i++)
-			sum += vals[i];
-	}
-	free(vals);
-	return sum;
-}
-
 uint64_t events_lost(struct events *ev)
 {
-	return kernel_lost(ev) + ev->perf_lost + tool_missed_runs(ev->obj);
+	return ev->perf_lost + tool_missed_runs(ev->obj);
 }
 
 int events_poll(struct events *ev, int timeout_ms)

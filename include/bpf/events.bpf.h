@@ -12,12 +12,14 @@
  *
  * With a ring buffer the event is written in place; with a perf buffer it is
  * built in a per-CPU scratch slot and copied out.  Reservation failures are
- * counted in events_lost.  Wakeups are batched: user space is woken only
+ * counted as missed (bpf/missed.bpf.h).  Wakeups are batched: user space is woken only
  * when EVENTS_WAKEUP_BYTES are waiting, and polls with a short timeout for
  * the rest, so a quiet system still shows an event within ~100 ms.
  */
 #ifndef BPFSCOPE_EVENTS_BPF_H
 #define BPFSCOPE_EVENTS_BPF_H
+
+#include "bpf/missed.bpf.h"
 
 #ifndef EVENT_MAX_SIZE
 #define EVENT_MAX_SIZE 8192
@@ -45,20 +47,10 @@ struct {
 	__uint(value_size, EVENT_MAX_SIZE);
 } events_scratch SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
-
+/* Events that could not be delivered count as missed (lib/cli.c reports them). */
 static __always_inline void events_count_lost(void)
 {
-	__u32 zero = 0;
-	__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-
-	if (lost)
-		*lost += 1;
+	count_missed();
 }
 
 static __always_inline void *event_reserve(__u64 size)

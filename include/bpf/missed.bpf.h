@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Events a histogram tool saw but could not account for (a map update that
- * failed, a clock that went backwards between CPUs): counted per CPU here,
- * reported by user space with the runs the kernel skipped (tool_report_missed).
+ * Events a tool saw but could not deliver or account for (a full ring buffer,
+ * a map update that failed, a clock that went backwards between CPUs):
+ * counted per CPU here, reported by user space together with the program runs
+ * the kernel skipped (tool_missed_runs: "N events lost" or "N events missed").
  */
 #ifndef BPFSCOPE_MISSED_BPF_H
 #define BPFSCOPE_MISSED_BPF_H

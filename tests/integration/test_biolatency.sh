@@ -25,8 +25,15 @@ fi
 NAME_A=$(basename "$LOOP_A")
 NAME_B=$(basename "$LOOP_B")
 
-writes() { dd if=/dev/zero of="$1" bs=4k count="$2" oflag=direct status=none; }
-reads() { dd if="$1" of=/dev/null bs=4k count="$2" iflag=direct status=none; }
+# A failed dd would issue fewer requests than the checks expect: say so.
+writes() {
+	dd if=/dev/zero of="$1" bs=4k count="$2" oflag=direct status=none ||
+		echo "# dd: $2 direct writes to $1 failed (status $?)"
+}
+reads() {
+	dd if="$1" of=/dev/null bs=4k count="$2" iflag=direct status=none ||
+		echo "# dd: $2 direct reads from $1 failed (status $?)"
+}
 
 # Sum of the histogram counts in sections whose "disk = / flags =" header matches REGEX
 # (every section when REGEX is empty).
