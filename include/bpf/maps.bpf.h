@@ -4,6 +4,15 @@
 
 #include <asm-generic/errno-base.h>
 
+/* A map of one value per CPU (key 0): a histogram or counter updated with plain increments. */
+#define PERCPU_SLOT_MAP(name, value_type)                \
+	struct {                                         \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); \
+		__uint(max_entries, 1);                  \
+		__type(key, __u32);                      \
+		__type(value, value_type);               \
+	} name SEC(".maps")
+
 /* Look up key, inserting init first if it is absent. */
 static __always_inline void *map_lookup_or_init(void *map, const void *key, const void *init)
 {

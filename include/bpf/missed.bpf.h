@@ -8,12 +8,9 @@
 #ifndef BPFSCOPE_MISSED_BPF_H
 #define BPFSCOPE_MISSED_BPF_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} missed SEC(".maps");
+#include "bpf/maps.bpf.h"
+
+PERCPU_SLOT_MAP(missed, __u64);
 
 static __always_inline void count_missed(void)
 {

@@ -42,12 +42,7 @@ struct {
 } hists SEC(".maps");
 
 /* Without -D and -F the one histogram is per CPU: an update is a plain increment. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hist);
-} hist_all SEC(".maps");
+PERCPU_SLOT_MAP(hist_all, struct hist);
 
 static const struct hist zero_hist;
 

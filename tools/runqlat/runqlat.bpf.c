@@ -32,12 +32,7 @@ struct {
 } start SEC(".maps");
 
 /* The single histogram: per CPU, so an update is a plain increment. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hist);
-} hist_all SEC(".maps");
+PERCPU_SLOT_MAP(hist_all, struct hist);
 
 /* -P, -L, --pidnss: one histogram per id, drained by user space each interval. */
 struct {
