@@ -72,9 +72,10 @@ int tool_attach(struct bpf_object_skeleton *s, const char *cgroup);
 void tool_ready(void);
 
 /*
- * Runs of the object's programs the kernel skipped because one of them was
- * already running on that CPU (e.g. a completion interrupt during an issue):
- * each is an event not counted.  Linux 5.12+ counts them; 0 before.
+ * Events the object saw but did not count: runs of its programs the kernel
+ * skipped because one was already running on that CPU (Linux 5.12+ counts
+ * them), plus what its BPF side counted in bpf/missed.bpf.h (an event that
+ * could not be delivered, a failed map update, ...).
  */
 struct bpf_object;
 uint64_t tool_missed_runs(const struct bpf_object *obj);

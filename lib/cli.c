@@ -405,8 +405,7 @@ static void drop_startup_pages(void)
 			ours = fields == 4 && perms[1] == '-' && !strcmp(path, exe);
 			start = from;
 			end = to;
-		}
-		else if (ours && sscanf(line, "Anonymous: %lu kB", &anon) == 1 && !anon)
+		} else if (ours && sscanf(line, "Anonymous: %lu kB", &anon) == 1 && !anon)
 			madvise((void *)start, end - start, MADV_DONTNEED);
 	}
 	fclose(smaps);
@@ -417,7 +416,7 @@ void tool_ready(void)
 	const char *path = getenv("BPFSCOPE_READY_FILE");
 	FILE *f;
 
-	/* Start-up parsed megabytes of BTF; give that memory back before tracing. */
+	/* Give back what start-up used (probe caches, heap, code) before tracing. */
 	probe_release();
 	malloc_trim(0);
 	drop_startup_pages();
@@ -468,7 +467,7 @@ void tool_report_missed(const struct bpf_object *obj)
 	uint64_t missed = tool_missed_runs(obj);
 
 	if (missed)
-		fprintf(stderr, "%s: %llu events missed (a BPF program was already running on the CPU)\n",
+		fprintf(stderr, "%s: %llu events missed (seen but not counted)\n",
 			program_invocation_short_name, (unsigned long long)missed);
 }
 
