@@ -342,8 +342,8 @@ struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *siz
 	}
 	if (common_opts.verbose)
 		fprintf(stderr, "%s: CO-RE: %s%s\n", program_invocation_short_name,
-			opts.btf_custom_path ? "against the kernel BTF cut for this object" :
-					       "against the whole kernel BTF: ",
+			opts.btf_custom_path ? "against the kernel BTF cut for this object"
+					     : "against the whole kernel BTF: ",
 			opts.btf_custom_path ? "" : why);
 	return &opts;
 }
@@ -399,7 +399,8 @@ static void drop_startup_pages(void)
 		return;
 	while (fgets(line, sizeof(line), smaps)) {
 		unsigned long from, to;
-		int fields = sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &from, &to, perms, path);
+		int fields =
+			sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &from, &to, perms, path);
 
 		if (fields >= 3) {
 			ours = fields == 4 && perms[1] == '-' && !strcmp(path, exe);
@@ -451,7 +452,8 @@ uint64_t tool_missed_runs(const struct bpf_object *obj)
 	struct bpf_program *prog;
 	uint64_t missed = 0;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);

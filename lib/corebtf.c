@@ -77,10 +77,10 @@ struct root {
 };
 
 struct cut {
-	const struct kbtf *k;	  /* kernel */
-	const struct kbtf *l;	  /* the object's own BTF */
-	unsigned char *keep;	  /* kernel id -> kept */
-	unsigned char **members;  /* kernel id -> kept members of a struct/union */
+	const struct kbtf *k;	 /* kernel */
+	const struct kbtf *l;	 /* the object's own BTF */
+	unsigned char *keep;	 /* kernel id -> kept */
+	unsigned char **members; /* kernel id -> kept members of a struct/union */
 	struct root *roots;
 	unsigned int nr_roots;
 	const char *why;
@@ -171,8 +171,8 @@ static int find_cands(struct cut *c)
 		const char *kname = kbtf_name_by_offset(c->k, kt->name_off);
 		unsigned char ch = kname ? (unsigned char)kname[0] : 0;
 
-		for (i = ch ? first[ch] : 0; i && i <= c->nr_roots && c->roots[i - 1].name[0] == kname[0];
-		     i++) {
+		for (i = ch ? first[ch] : 0;
+		     i && i <= c->nr_roots && c->roots[i - 1].name[0] == kname[0]; i++) {
 			if (is_cand(&c->roots[i - 1], kt, kname) && add_cand(&c->roots[i - 1], id))
 				return -ENOMEM;
 		}
@@ -297,8 +297,7 @@ static int parse_access(const char *spec, int *idx, int max)
 }
 
 /* Follow one field access path of the local type through a kernel candidate. */
-static int keep_field_path(struct cut *c, unsigned int kid, unsigned int lid, const int *idx,
-			   int n)
+static int keep_field_path(struct cut *c, unsigned int kid, unsigned int lid, const int *idx, int n)
 {
 	unsigned int lt = kbtf_skip_mods(c->l, lid), kt;
 	int i, err;
@@ -532,7 +531,8 @@ static int emit_type(struct cut *c, struct out *o, unsigned int id)
 		break;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		nt.info = (t->info & ~0xffffu) | kept_members(c, id, t); /* vlen is the low 16 bits */
+		nt.info =
+			(t->info & ~0xffffu) | kept_members(c, id, t); /* vlen is the low 16 bits */
 		break;
 	case BTF_KIND_INT:
 	case BTF_KIND_ARRAY:
@@ -578,7 +578,8 @@ static int emit_type(struct cut *c, struct out *o, unsigned int id)
 static void *emit(struct cut *c, size_t *out_size)
 {
 	unsigned int id, next = 1, n = kbtf_type_cnt(c->k);
-	struct btf_header hdr = { .magic = BTF_MAGIC, .version = BTF_VERSION,
+	struct btf_header hdr = { .magic = BTF_MAGIC,
+				  .version = BTF_VERSION,
 				  .hdr_len = sizeof(hdr) };
 	struct out o = { 0 };
 	char *raw = NULL;
@@ -710,7 +711,7 @@ void corebtf_release(void)
  * libbpf skips its parse for a tracing program that attaches to another BPF
  * program, so until the id is filled in the program says it does (attach_prog_fd).
  */
-#define TP_BTF_MAX 16
+#define TP_BTF_MAX    16
 #define NOT_A_PROG_FD INT_MAX /* stored by libbpf, replaced before use */
 
 static struct {
@@ -751,7 +752,9 @@ int corebtf_register_tp_btf(void)
 
 	if (!registered)
 		registered = libbpf_register_prog_handler("tp_btf/", BPF_PROG_TYPE_TRACING,
-							  BPF_TRACE_RAW_TP, &handler) >= 0 ? 1 : -1;
+							  BPF_TRACE_RAW_TP, &handler) >= 0
+				     ? 1
+				     : -1;
 	return registered > 0 ? 0 : -ENOTSUP;
 }
 
@@ -763,7 +766,8 @@ int corebtf_prepare_tp_btf(struct bpf_object *obj)
 	int id;
 
 	nr_tp_btf_ids = 0;
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		const char *sec = bpf_program__section_name(prog);
 
 		if (!bpf_program__autoload(prog) || strncmp(sec, "tp_btf/", 7))
