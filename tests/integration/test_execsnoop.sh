@@ -99,6 +99,37 @@ sleep 0.3
 stop_tool INT
 check "perf buffer path (BPFSCOPE_AVOID=ringbuf) shows the exec" grep -qF -- "$prog $m second arg" "$TMP/out"
 
+# execveat (here through fexecve) is traced too; without syscall tracepoints
+# (forced with BPFSCOPE_AVOID=tracepoint) raw_syscalls carries both execs.
+run_execveat() {
+	python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.execve(fd, [sys.argv[1], sys.argv[2]], {})' "$prog" "$m-at"
+}
+for avoid in "" tracepoint; do
+	via=${avoid:+ (raw_syscalls)}
+	if ! BPFSCOPE_AVOID=$avoid start_tool "$TMP/out" execsnoop -v -x; then
+		fail "execsnoop$via starts" "$(tail -n 1 "$TMP/out.err")"
+		continue
+	fi
+	run_marked
+	read -r pid ppid <"$TMP/pids"
+	run_execveat
+	"$TMP/${m}_missing" "$m-failed" 2>/dev/null
+	wait_for "$TMP/out" "$m-failed"
+	sleep 0.3
+	stop_tool INT
+	if [ -n "$avoid" ]; then
+		check "without syscall tracepoints execs are traced through raw_syscalls" \
+			grep -q "^execsnoop: sys_enter via raw_tp" "$TMP/out.err"
+	fi
+	check "exec$via: PID, PPID, RET and arguments" \
+		grep -qE -- "^${m:0:15} +$pid +$ppid +0 $prog $m second arg\$" "$TMP/out"
+	check "execveat$via (fexecve: no path) is shown with argv[0] and its arguments" \
+		grep -qE -- " 0 $prog $m-at\$" "$TMP/out"
+	check "-x$via shows a failed exec" grep -qE -- " -2 $TMP/${m}_missing $m-failed\$" "$TMP/out"
+done
+
 out=$("$BIN/execsnoop" --max-args 0 2>&1)
 check "--max-args 0 is rejected in one line" test "$(wc -l <<<"$out")" = 1 -a -n "$(grep 'max-args' <<<"$out")"
 out=$("$BIN/execsnoop" -u no_such_user_xyz 2>&1)

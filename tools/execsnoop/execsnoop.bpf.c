@@ -31,6 +31,14 @@ static __always_inline void copy_args(struct exec_event *e, const char *path,
 	int i;
 
 	len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, path);
+	if (len == 1) {
+		/* execveat(fd, "", ..., AT_EMPTY_PATH), as fexecve() does: show argv[0]. */
+		const char *arg0 = NULL;
+
+		bpf_probe_read_user(&arg0, sizeof(arg0), &argv[0]);
+		if (arg0)
+			len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, arg0);
+	}
 	if (len <= 0)
 		return;
 	e->args_size = len;
@@ -129,6 +137,61 @@ SEC("tracepoint/syscalls/sys_exit_execveat")
 int execveat_exit(struct syscall_trace_exit *ctx)
 {
 	return on_exec_exit(ctx, ctx->ret);
+}
+
+/*
+ * Kernels built without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n) still
+ * have raw_syscalls: every syscall's entry and exit, filtered here to the two
+ * execs by number.  Only native 64-bit calls, as the syscall tracepoints do.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define NR_EXECVE   59
+#define NR_EXECVEAT 322
+#define USER64_CS   0x33 /* a 32-bit task's syscall numbers mean other calls */
+static __always_inline bool native_syscall(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, cs) == USER64_CS;
+}
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax);
+}
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_EXECVE   221
+#define NR_EXECVEAT 281
+static __always_inline bool native_syscall(struct pt_regs *regs)
+{
+	return !(BPF_CORE_READ(regs, pstate) & 0x10); /* PSR_MODE32_BIT */
+}
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, syscallno);
+}
+#else
+#error "execsnoop: the exec syscall numbers of this architecture are not known"
+#endif
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
+{
+	if (id == NR_EXECVE && native_syscall(regs))
+		return on_exec_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
+				     (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs));
+	if (id == NR_EXECVEAT && native_syscall(regs))
+		return on_exec_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
+				     (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+	return 0;
+}
+
+/* After a successful exec the registers are the new program's, but the number stays. */
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	long nr = syscall_nr(regs);
+
+	if (nr != NR_EXECVE && nr != NR_EXECVEAT)
+		return 0;
+	return on_exec_exit(ctx, ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -203,17 +203,29 @@ static int handle_event(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Entry and exit come from the same source: the syscall tracepoints of execve
+ * (and of execveat, Linux 3.19+, where the kernel has it), or raw_syscalls,
+ * which carries both execs, where the kernel has no syscall tracepoints.
+ */
 static int choose_hooks(struct execsnoop_bpf *skel)
 {
-	struct bpf_program *enter[] = { skel->progs.execve_enter };
-	struct bpf_program *exit[] = { skel->progs.execve_exit };
+	struct bpf_program *enter[] = { skel->progs.execve_enter, skel->progs.sys_enter_raw };
+	struct bpf_program *exit_tp[] = { skel->progs.execve_exit };
+	struct bpf_program *exit_raw[] = { skel->progs.sys_exit_raw };
 	struct bpf_program *at_enter[] = { skel->progs.execveat_enter };
 	struct bpf_program *at_exit[] = { skel->progs.execveat_exit };
+	int i = hook_choose("execve() entry", enter, 2);
 
-	if (hook_choose("execve() entry", enter, 1) < 0 ||
-	    hook_choose("execve() exit", exit, 1) < 0)
+	bpf_program__set_autoload(skel->progs.execveat_enter, false);
+	bpf_program__set_autoload(skel->progs.execveat_exit, false);
+	bpf_program__set_autoload(skel->progs.sys_exit_raw, false);
+	if (i < 0)
 		return -1;
-	/* execveat (Linux 3.19+) is traced where the kernel has it. */
+	if (i == 1)
+		return hook_choose("execve() exit", exit_raw, 1) < 0 ? -1 : 0;
+	if (hook_choose("execve() exit", exit_tp, 1) < 0)
+		return -1;
 	if (hook_choose_optional(at_enter, 1) < 0 || hook_choose_optional(at_exit, 1) < 0) {
 		bpf_program__set_autoload(skel->progs.execveat_enter, false);
 		bpf_program__set_autoload(skel->progs.execveat_exit, false);
