@@ -115,10 +115,14 @@ for avoid in "" tracepoint; do
 	run_marked
 	read -r pid ppid <"$TMP/pids"
 	run_execveat
+	python3 -c 'import os, sys
+os.execve("", [sys.argv[1] + "-argv0", sys.argv[1] + "-empty"], {})' "$m" 2>/dev/null
 	"$TMP/${m}_missing" "$m-failed" 2>/dev/null
 	wait_for "$TMP/out" "$m-failed"
 	sleep 0.3
 	stop_tool INT
+	check "-x$via: execve with an empty path shows it empty, not argv[0]" \
+		grep -qE -- " -2  $m-empty\$" "$TMP/out"
 	if [ -n "$avoid" ]; then
 		check "without syscall tracepoints execs are traced through raw_syscalls" \
 			grep -q "^execsnoop: sys_enter via raw_tp" "$TMP/out.err"

@@ -140,6 +140,11 @@ basic_check "successful open shows PID, FD and ERR 0"
 BPFSCOPE_AVOID=ringbuf basic_check "perf buffer path (BPFSCOPE_AVOID=ringbuf)"
 BPFSCOPE_AVOID=task_pt_regs basic_check "entry/exit path (BPFSCOPE_AVOID=task_pt_regs)"
 BPFSCOPE_AVOID=corebtf basic_check "CO-RE against the whole kernel BTF (BPFSCOPE_AVOID=corebtf)"
+# Kernels without syscall tracepoints: raw_syscalls' exit, forced by avoiding them.
+BPFSCOPE_AVOID=tracepoint basic_check "raw_syscalls path (BPFSCOPE_AVOID=tracepoint)" -v
+check "the raw_syscalls path is taken without syscall tracepoints" \
+	grep -q "^opensnoop: sys_exit via raw_tp" "$OUT.err"
+BPFSCOPE_AVOID=tracepoint,ringbuf basic_check "raw_syscalls path with the perf buffer"
 basic_check "-v: the same with the cut kernel BTF" -v
 if grep -q 'CO-RE: against the kernel BTF cut for this object' "$OUT.err"; then
 	ok "-v says CO-RE used the kernel BTF cut for the object"
@@ -335,26 +340,31 @@ else
 fi
 
 # --- openat2() ----------------------------------------------------------------
-if start_tool "$OUT" "$TOOL" --json; then
+openat2_check() {
+	local name=$1 pid fd
+	if ! start_tool "$OUT" "$TOOL" --json; then
+		fail "$name" "did not start: $(cat "$OUT.err")"
+		return
+	fi
 	opener -2 "$TMP/$m.a" >"$TMP/h.2"
 	wait_for "$OUT" "$m\.a\"" 3
 	stop_tool
 	read -r pid _ fd < <(opened "$TMP/h.2" "$TMP/$m.a")
 	if [ "$fd" = -38 ]; then
-		skip "openat2() is reported" "kernel has no openat2() (needs Linux >= 5.6)"
+		skip "$name" "kernel has no openat2() (needs Linux >= 5.6)"
 	elif "$PY" -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 sys.exit(not any(r["path"] == sys.argv[2] and r["syscall"] == "openat2" and
     r["pid"] == int(sys.argv[3]) and r["fd"] == int(sys.argv[4]) and
     "O_CLOEXEC" in r["flag_names"] for r in recs))' "$OUT" "$TMP/$m.a" "$pid" "$fd"; then
-		ok "openat2() is reported with its flags"
+		ok "$name"
 	else
-		fail "openat2() is reported with its flags" "fd $fd: $(grep -F "$m" "$OUT" | head -3)"
+		fail "$name" "fd $fd: $(grep -F "$m" "$OUT" | head -3)"
 	fi
-else
-	fail "openat2() is reported with its flags" "did not start: $(cat "$OUT.err")"
-fi
+}
+openat2_check "openat2() is reported with its flags"
+BPFSCOPE_AVOID=tracepoint openat2_check "openat2() through raw_syscalls"
 
 # --- -f: flag filter ----------------------------------------------------------
 if start_tool "$OUT" "$TOOL" -f O_CREAT,O_TRUNC; then
@@ -461,6 +471,7 @@ full_path_check() {
 }
 full_path_check "-F joins relative paths to the cwd or dirfd, across mounts"
 BPFSCOPE_AVOID=task_pt_regs full_path_check "-F on the entry/exit path"
+BPFSCOPE_AVOID=tracepoint full_path_check "-F through raw_syscalls"
 
 # --- -d: stops by itself ------------------------------------------------------
 start=$(date +%s)

@@ -6,6 +6,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/filter.bpf.h"
+#include "bpf/syscalls.bpf.h"
 #include "execsnoop.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct exec_event))
@@ -24,15 +25,15 @@ struct {
 
 static const struct exec_event empty_event;
 
+/* fd_only: execveat(fd, "", ..., AT_EMPTY_PATH), as fexecve() does: show argv[0] as the program. */
 static __always_inline void copy_args(struct exec_event *e, const char *path,
-				      const char *const *argv)
+				      const char *const *argv, bool fd_only)
 {
 	long len;
 	int i;
 
 	len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, path);
-	if (len == 1) {
-		/* execveat(fd, "", ..., AT_EMPTY_PATH), as fexecve() does: show argv[0]. */
+	if (len == 1 && fd_only) {
 		const char *arg0 = NULL;
 
 		bpf_probe_read_user(&arg0, sizeof(arg0), &argv[0]);
@@ -68,7 +69,9 @@ static __always_inline void copy_args(struct exec_event *e, const char *path,
 	}
 }
 
-static __always_inline int on_exec_enter(const char *path, const char *const *argv)
+#define AT_EMPTY_PATH 0x1000
+
+static __always_inline int on_exec_enter(const char *path, const char *const *argv, bool fd_only)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
@@ -88,7 +91,7 @@ static __always_inline int on_exec_enter(const char *path, const char *const *ar
 	e->pid = id >> 32;
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = (__u32)bpf_get_current_uid_gid();
-	copy_args(e, path, argv);
+	copy_args(e, path, argv, fd_only);
 	return 0;
 }
 
@@ -118,7 +121,7 @@ out:
 SEC("tracepoint/syscalls/sys_enter_execve")
 int execve_enter(struct syscall_trace_enter *ctx)
 {
-	return on_exec_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
+	return on_exec_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1], false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
@@ -130,7 +133,8 @@ int execve_exit(struct syscall_trace_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int execveat_enter(struct syscall_trace_enter *ctx)
 {
-	return on_exec_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+	return on_exec_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2],
+			     ctx->args[4] & AT_EMPTY_PATH);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
@@ -142,48 +146,22 @@ int execveat_exit(struct syscall_trace_exit *ctx)
 /*
  * Kernels built without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n) still
  * have raw_syscalls: every syscall's entry and exit, filtered here to the two
- * execs by number.  Only native 64-bit calls, as the syscall tracepoints do.
+ * execs by number.
  */
-#if defined(__TARGET_ARCH_x86)
-#define NR_EXECVE   59
-#define NR_EXECVEAT 322
-#define USER64_CS   0x33 /* a 32-bit task's syscall numbers mean other calls */
-static __always_inline bool native_syscall(struct pt_regs *regs)
-{
-	return BPF_CORE_READ(regs, cs) == USER64_CS;
-}
-static __always_inline long syscall_nr(struct pt_regs *regs)
-{
-	return BPF_CORE_READ(regs, orig_ax);
-}
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_EXECVE   221
-#define NR_EXECVEAT 281
-static __always_inline bool native_syscall(struct pt_regs *regs)
-{
-	return !(BPF_CORE_READ(regs, pstate) & 0x10); /* PSR_MODE32_BIT */
-}
-static __always_inline long syscall_nr(struct pt_regs *regs)
-{
-	return BPF_CORE_READ(regs, syscallno);
-}
-#else
-#error "execsnoop: the exec syscall numbers of this architecture are not known"
-#endif
-
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
 {
 	if (id == NR_EXECVE && native_syscall(regs))
 		return on_exec_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
-				     (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs));
+				     (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs), false);
 	if (id == NR_EXECVEAT && native_syscall(regs))
 		return on_exec_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
-				     (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+				     (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs),
+				     PT_REGS_PARM5_CORE_SYSCALL(regs) & AT_EMPTY_PATH);
 	return 0;
 }
 
-/* After a successful exec the registers are the new program's, but the number stays. */
+/* After a successful exec the registers are the new program's; only an exec has an entry. */
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {

@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/filter.bpf.h"
+#include "bpf/syscalls.bpf.h"
 #include "opensnoop.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct open_event))
@@ -245,38 +246,74 @@ static __always_inline void report(void *ctx, const struct open_args *a, long re
 }
 
 /*
- * Fast path: everything from the exit, the arguments from the user registers
- * saved at syscall entry (the _SYSCALL macros know where each architecture
- * keeps them: arm64 has overwritten x0 with the result and reads orig_x0).
+ * The arguments from the user registers saved at syscall entry (the _SYSCALL
+ * macros know where each architecture keeps them: arm64 has overwritten x0
+ * with the result and reads orig_x0).  core: regs is not a pointer the
+ * verifier knows (raw_tp), so each register is read with a helper.
  */
+static __always_inline void args_from_regs(struct open_args *a, struct pt_regs *regs,
+					   enum open_syscall sys, bool core)
+{
+#define REG(n) (core ? PT_REGS_PARM##n##_CORE_SYSCALL(regs) : PT_REGS_PARM##n##_SYSCALL(regs))
+	a->sys = sys;
+	if (sys == SYS_OPEN) {
+		a->dfd = AT_FDCWD;
+		a->path = (const char *)REG(1);
+		a->flags = (__u32)REG(2);
+		a->mode = REG(3);
+	} else {
+		a->dfd = REG(1);
+		a->path = (const char *)REG(2);
+		if (sys == SYS_OPENAT2) {
+			read_open_how(a, (void *)REG(3));
+		} else {
+			a->flags = (__u32)REG(3);
+			a->mode = REG(4);
+		}
+	}
+#undef REG
+}
+
+/* Fast path: everything from the exit, the arguments from the task's saved registers. */
 static __always_inline int on_exit_regs(struct syscall_trace_exit *ctx, enum open_syscall sys,
 					bool full)
 {
 	long ret = ctx->ret;
 	struct open_args a;
-	struct pt_regs *regs;
 
 	if (failed_only && ret >= 0)
 		return 0;
 	if (!task_wanted())
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	a.sys = sys;
-	if (sys == SYS_OPEN) {
-		a.dfd = AT_FDCWD;
-		a.path = (const char *)PT_REGS_PARM1_SYSCALL(regs);
-		a.flags = (__u32)PT_REGS_PARM2_SYSCALL(regs);
-		a.mode = PT_REGS_PARM3_SYSCALL(regs);
-	} else {
-		a.dfd = PT_REGS_PARM1_SYSCALL(regs);
-		a.path = (const char *)PT_REGS_PARM2_SYSCALL(regs);
-		if (sys == SYS_OPENAT2) {
-			read_open_how(&a, (void *)PT_REGS_PARM3_SYSCALL(regs));
-		} else {
-			a.flags = (__u32)PT_REGS_PARM3_SYSCALL(regs);
-			a.mode = PT_REGS_PARM4_SYSCALL(regs);
-		}
-	}
+	args_from_regs(&a, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), sys,
+		       false);
+	if (!flags_wanted(a.flags))
+		return 0;
+	report(ctx, &a, ret, full);
+	return 0;
+}
+
+/*
+ * Kernels without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n): raw_syscalls'
+ * exit of every call, which passes the registers; the opens are picked by number.
+ */
+static __always_inline int on_raw_exit(void *ctx, struct pt_regs *regs, long ret, bool full)
+{
+	long nr = syscall_nr(regs);
+	enum open_syscall sys;
+	struct open_args a;
+
+	if (nr == NR_OPENAT)
+		sys = SYS_OPENAT;
+	else if (nr == NR_OPEN)
+		sys = SYS_OPEN;
+	else if (nr == NR_OPENAT2)
+		sys = SYS_OPENAT2;
+	else
+		return 0;
+	if ((failed_only && ret >= 0) || !native_syscall(regs) || !task_wanted())
+		return 0;
+	args_from_regs(&a, regs, sys, true);
 	if (!flags_wanted(a.flags))
 		return 0;
 	report(ctx, &a, ret, full);
@@ -422,6 +459,18 @@ SEC("tracepoint/syscalls/sys_exit_openat2")
 int openat2_exit_full(struct syscall_trace_exit *ctx)
 {
 	return on_exit(ctx, true);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	return on_raw_exit(ctx, regs, ret, false);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw_full, struct pt_regs *regs, long ret)
+{
+	return on_raw_exit(ctx, regs, ret, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";

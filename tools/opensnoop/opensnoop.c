@@ -395,6 +395,36 @@ static int choose_syscall(const struct syscall_progs *s, bool exit_only)
 	return 0;
 }
 
+static struct bpf_program *first_pick(const struct syscall_progs *s, bool exit_only)
+{
+	if (exit_only)
+		return opts.full_path ? s->exit_regs_full : s->exit_regs;
+	return s->enter;
+}
+
+/*
+ * No syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n, or avoided): raw_syscalls'
+ * exit, which has the registers, traces every open call, at the cost of a
+ * short filter on every system call.  The error names both ways if neither works.
+ */
+static int choose_raw_syscalls(struct opensnoop_bpf *skel, const struct syscall_progs *calls,
+			       size_t n, bool exit_only)
+{
+	struct bpf_program *alts[] = {
+		first_pick(&calls[0], exit_only),
+		opts.full_path ? skel->progs.sys_exit_raw_full : skel->progs.sys_exit_raw,
+	};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		disable_syscall(&calls[i]);
+	if (hook_choose("openat()", alts, 2) != 1)
+		return -1;
+	if (common_opts.verbose)
+		fprintf(stderr, "opensnoop: arguments read from the registers at syscall exit\n");
+	return 0;
+}
+
 static int choose_hooks(struct opensnoop_bpf *skel)
 {
 	typeof(skel->progs) *p = &skel->progs;
@@ -408,8 +438,13 @@ static int choose_hooks(struct opensnoop_bpf *skel)
 		  p->openat2_exit_regs, p->openat2_exit_regs_full },
 	};
 	bool exit_only = exit_only_usable();
+	const char *why;
 	size_t i;
 
+	bpf_program__set_autoload(p->sys_exit_raw, false);
+	bpf_program__set_autoload(p->sys_exit_raw_full, false);
+	if (!hook_available(first_pick(&calls[0], exit_only), &why))
+		return choose_raw_syscalls(skel, calls, ARRAY_SIZE(calls), exit_only);
 	if (common_opts.verbose)
 		fprintf(stderr, "opensnoop: arguments read %s\n",
 			exit_only ? "from saved registers at syscall exit" : "at syscall entry");

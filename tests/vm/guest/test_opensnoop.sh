@@ -1,7 +1,7 @@
 # opensnoop in the guest: a marked file opened by a known process appears with
 # that PID and no error; a failed open appears with -x; on every path.
 . /tests/lib.sh
-for path in best avoid=ringbuf avoid=task_pt_regs avoid=corebtf; do
+for path in best avoid=ringbuf avoid=task_pt_regs avoid=corebtf avoid=tracepoint; do
 	m=/tmp/vm_open_$$_${path#*=}
 	echo x >"$m"
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" opensnoop -v; then
