@@ -107,12 +107,15 @@ boot() {
 		</dev/null >"$log" 2>&1
 }
 
-# The kernel's first complaint with the stack traces after it (every CPU's, with
-# softlockup_all_cpu_backtrace), without the "? " guesses: at most 60 lines.
+# What the kernel prints when it is not healthy.
+COMPLAINT='Kernel panic|BUG: |Oops: |general protection|RIP: '
+
+# The kernel's first complaint (or the RCU stall report before it) with the stack
+# traces after it (every CPU's, with softlockup_all_cpu_backtrace), without the
+# "? " guesses: at most 60 lines.
 kernel_report() {
 	tr -d '\r' <"$1" | grep -v '^\[ *[0-9.]*\]  ? ' |
-		awk '/Kernel panic|BUG: |Oops: |general protection|RIP: |rcu: INFO/ && !p { p = 1 }
-			p && n++ < 60'
+		awk -v re="$COMPLAINT|rcu: INFO" '$0 ~ re && !p { p = 1 } p && n++ < 60'
 }
 
 # Turn the guest's serial log into result lines for the host runner.
@@ -120,8 +123,8 @@ report() {
 	local tag=$1 log=$2 status=$3
 	tr -d '\r' <"$log" | sed -n "s/^\(ok\|not ok\|skip\) - /\1 - [$tag] /p"
 	tr -d '\r' <"$log" | grep '^matrix: ' >>"$WORK/matrix"
-	if grep -qE 'Kernel panic|BUG: |Oops: |general protection fault|RIP: ' "$log"; then
-		echo "not ok - [$tag] kernel stayed healthy (serial log: build/vm/serial-$tag.log): $(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection|RIP: ' "$log" | tr -d '\r')"
+	if grep -qE "$COMPLAINT" "$log"; then
+		echo "not ok - [$tag] kernel stayed healthy (serial log: build/vm/serial-$tag.log): $(grep -m1 -E "$COMPLAINT" "$log" | tr -d '\r')"
 		kernel_report "$log" | sed 's/^/#   /'
 	elif ! grep -q '^BPFSCOPE-VM-DONE' "$log"; then
 		echo "not ok - [$tag] guest finished its tests: qemu status $status, no end marker; last serial lines:"

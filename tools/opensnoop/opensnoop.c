@@ -371,18 +371,23 @@ static void disable_syscall(const struct syscall_progs *s)
 	bpf_program__set_autoload(s->exit_regs_full, false);
 }
 
+/* The program that traces a syscall alone (exit only) or that opens the pair (entry). */
+static struct bpf_program *first_pick(const struct syscall_progs *s, bool exit_only)
+{
+	if (exit_only)
+		return opts.full_path ? s->exit_regs_full : s->exit_regs;
+	return s->enter;
+}
+
 static int choose_syscall(const struct syscall_progs *s, bool exit_only)
 {
 	struct bpf_program *pick[2];
 	size_t i, n = 0;
 	int kept;
 
-	if (exit_only) {
-		pick[n++] = opts.full_path ? s->exit_regs_full : s->exit_regs;
-	} else {
-		pick[n++] = s->enter;
+	pick[n++] = first_pick(s, exit_only);
+	if (!exit_only)
 		pick[n++] = opts.full_path ? s->exit_full : s->exit;
-	}
 	disable_syscall(s);
 	for (i = 0; i < n; i++) {
 		kept = s->what ? hook_choose(s->what, &pick[i], 1)
@@ -393,13 +398,6 @@ static int choose_syscall(const struct syscall_progs *s, bool exit_only)
 		}
 	}
 	return 0;
-}
-
-static struct bpf_program *first_pick(const struct syscall_progs *s, bool exit_only)
-{
-	if (exit_only)
-		return opts.full_path ? s->exit_regs_full : s->exit_regs;
-	return s->enter;
 }
 
 /*
