@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "hist.h"
 #include "output.h"
 #include "probe.h"
@@ -577,7 +577,7 @@ int main(int argc, char **argv)
 	configure(skel);
 	if (choose_hooks(skel))
 		goto cleanup;
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
+	if (tool_load(skel->skeleton) || (opts.cgroup && filter_set_cgroup(skel->obj, opts.cgroup)) || tool_attach(skel->skeleton))
 		goto cleanup;
 	buf = calloc(hist_entries(), sizeof(*buf));
 	if (!buf) {

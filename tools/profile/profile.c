@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "events.h"
 #include "output.h"
 #include "probe.h"

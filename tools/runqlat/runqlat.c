@@ -9,7 +9,7 @@
 #include <sys/statfs.h>
 #include <bpf/bpf.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "hist.h"
 #include "output.h"
 #include "probe.h"
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 	configure(skel);
 	if (choose_hooks(skel))
 		goto cleanup;
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
+	if (tool_load(skel->skeleton) || (opts.cgroup && filter_set_cgroup(skel->obj, opts.cgroup)) || tool_attach(skel->skeleton))
 		goto cleanup;
 
 	if (!common_opts.json)

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "events.h"
 #include "names.h"
 #include "output.h"
@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	if (choose_hooks(skel) || events_configure(skel->obj))
 		goto cleanup;
 	/* Probing is done: drop its copy of the kernel BTF before libbpf parses its own. */
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, NULL))
+	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton))
 		goto cleanup;
 	/* -c sends no events: the totals are read from the flow table at the end. */
 	if (!opts.count) {
