@@ -40,7 +40,7 @@ noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf
 noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* What a user typed, escaped and cut to 64 columns, for echoing in a message. */
+/* What a user typed, cut to 64 bytes with "...", for echoing in a message (escaped there). */
 const char *cli_shown(const char *arg);
 /* "invalid value 'ARG' for OPT: WHY" (ARG as cli_shown), exit 2. */
 noreturn void cli_bad_value(const char *opt, const char *arg, const char *why);

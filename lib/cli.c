@@ -24,7 +24,7 @@ volatile sig_atomic_t tool_exiting;
 const char *argp_program_version = "bpfscope " BPFSCOPE_VERSION;
 const char *argp_program_bug_address = "https://github.com/bpfscope/bpfscope/issues";
 
-/* What a message may echo of a user's input, and how long a message line may be. */
+/* What a message may echo of a user's input (bytes), and how long a message line may be. */
 #define ECHO_MAX 64
 #define LINE_MAX_COLS 400
 
@@ -57,6 +57,9 @@ static const struct argp common_argp = {
 	.parser = parse_common,
 };
 
+/* stderr as it was before parsing swapped in the filtering stream (see cli_parse_with). */
+static FILE *real_stderr;
+
 /* Write one line to stderr: escaped (no control byte reaches the terminal), and cut. */
 static void write_line(const char *text, size_t len)
 {
@@ -67,7 +70,7 @@ static void write_line(const char *text, size_t len)
 		return;
 	str_escape_short(buf, sizeof(buf), copy, LINE_MAX_COLS);
 	free(copy);
-	fprintf(stderr, "%s\n", buf);
+	fprintf(real_stderr ? real_stderr : stderr, "%s\n", buf);
 }
 
 static void vwarn_line(const char *fmt, va_list ap)
@@ -112,12 +115,19 @@ void cli_warn(const char *fmt, ...)
 
 const char *cli_shown(const char *arg)
 {
-	/* Several may appear in one message. */
-	static char bufs[4][ECHO_MAX + 8];
+	/* Several may appear in one message; write_line() escapes the whole line. */
+	static char bufs[4][ECHO_MAX + 4];
 	static int next;
 	char *buf = bufs[next++ % 4];
+	size_t len = strnlen(arg, ECHO_MAX + 1);
 
-	str_escape_short(buf, sizeof(bufs[0]), arg, ECHO_MAX);
+	if (len <= ECHO_MAX)
+		return memcpy(buf, arg, len + 1);
+	len = ECHO_MAX - 3;
+	while (len && ((unsigned char)arg[len] & 0xc0) == 0x80)
+		len--; /* not inside a UTF-8 character */
+	memcpy(buf, arg, len);
+	memcpy(buf + len, "...", 4);
 	return buf;
 }
 
@@ -127,38 +137,59 @@ void cli_bad_value(const char *opt, const char *arg, const char *why)
 }
 
 /*
- * argp writes its own errors ("unrecognized option '--x'") and follows each
- * with a "Try `x --help'" line.  Errors here are one line, escaped and cut,
- * so a filtering stream drops that hint and cleans the rest.
+ * getopt and argp write their own errors ("unrecognized option '--x'", which
+ * echoes what was typed, newlines and all) and argp follows each with a
+ * "Try `x --help'" line, then may exit.  Errors here are one line, escaped
+ * and cut: while parsing, stderr collects what they write, and it is printed
+ * as one line without the hint when parsing ends, or at exit.
  */
-static ssize_t filtered_write(void *cookie, const char *buf, size_t len)
+static struct {
+	FILE *stream;
+	char text[4096];
+	size_t len;
+} parse_errors;
+
+static ssize_t collect_write(void *cookie, const char *buf, size_t len)
 {
-	size_t i = 0;
+	size_t room = sizeof(parse_errors.text) - 1 - parse_errors.len;
 
 	(void)cookie;
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - buf) - i : len - i;
-
-		if (strncmp(buf + i, "Try `", 5) && strncmp(buf + i, "Try '", 5) && n)
-			write_line(buf + i, n);
-		i += n + (nl != NULL);
-	}
+	memcpy(parse_errors.text + parse_errors.len, buf, len < room ? len : room);
+	parse_errors.len += len < room ? len : room;
 	return len;
 }
 
-static FILE *one_line_error_stream(void)
+static void print_parse_errors(void)
 {
-	static const cookie_io_functions_t io = { .write = filtered_write };
-	static FILE *f;
+	char *text = parse_errors.text, *hint;
+	size_t len;
 
-	if (!f) {
-		f = fopencookie(NULL, "w", io);
-		/* Fully buffered: argp's message arrives in pieces; one line when flushed. */
-		if (f)
-			setvbuf(f, NULL, _IOFBF, 1 << 16);
+	if (!parse_errors.stream)
+		return;
+	fflush(parse_errors.stream);
+	text[parse_errors.len] = '\0';
+	hint = strstr(text, "Try `");
+	if (!hint)
+		hint = strstr(text, "Try '");
+	len = hint ? (size_t)(hint - text) : parse_errors.len;
+	while (len && text[len - 1] == '\n')
+		len--;
+	if (len)
+		write_line(text, len);
+	parse_errors.len = 0;
+}
+
+static FILE *parse_error_stream(void)
+{
+	static const cookie_io_functions_t io = { .write = collect_write };
+
+	if (!parse_errors.stream) {
+		parse_errors.stream = fopencookie(NULL, "w", io);
+		if (!parse_errors.stream)
+			return real_stderr;
+		atexit(print_parse_errors); /* argp exits on an error */
 	}
-	return f ? f : stderr;
+	return parse_errors.stream;
 }
 
 struct wrapped_input {
@@ -171,7 +202,7 @@ static error_t parse_wrapper(int key, char *arg, struct argp_state *state)
 
 	if (key == ARGP_KEY_INIT) {
 		state->child_inputs[0] = w->input;
-		state->err_stream = one_line_error_stream();
+		state->err_stream = parse_error_stream();
 	}
 	(void)arg;
 	return ARGP_ERR_UNKNOWN;
@@ -189,7 +220,7 @@ void cli_parse_with(const struct argp *argp, const struct argp *groups, int argc
 		.children = children,
 	};
 	struct wrapped_input w = { input };
-	int n = 1;
+	int n = 1, err;
 
 	if (groups)
 		children[n++] = (struct argp_child){ groups, 0, NULL, 0 };
@@ -199,11 +230,13 @@ void cli_parse_with(const struct argp *argp, const struct argp *groups, int argc
 	tool.args_doc = NULL;
 	argp_err_exit_status = 2;
 	argv[0] = program_invocation_short_name; /* getopt names the program by argv[0] */
-	if (argp_parse(&wrapper, argc, argv, 0, NULL, &w)) {
-		fflush(one_line_error_stream());
+	real_stderr = stderr;
+	stderr = parse_error_stream();
+	err = argp_parse(&wrapper, argc, argv, 0, NULL, &w);
+	print_parse_errors();
+	stderr = real_stderr;
+	if (err)
 		exit(2);
-	}
-	fflush(one_line_error_stream());
 }
 
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
@@ -212,7 +245,7 @@ void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 }
 
 /*
- * Numbers are decimal, digits only (a '-' where negatives are allowed): no
+ * Numbers are decimal, digits only (and a leading '-' where negative_ok): no
  * octal or hex reading of "010" or "0x10", no spaces, no '+'.
  */
 static bool parse_decimal(const char *arg, bool negative_ok, long long *v)
@@ -235,8 +268,8 @@ long cli_parse_long(const char *opt, const char *arg, long min, long max)
 {
 	long long v;
 
-	if (!parse_decimal(arg, min < 0, &v))
-		cli_bad_value(opt, arg, min < 0 ? "not a number" : "not a non-negative number");
+	if (!parse_decimal(arg, true, &v))
+		cli_bad_value(opt, arg, "not a number");
 	if (v < min || v > max)
 		cli_usage_error("invalid value '%s' for %s: must be %ld..%ld", cli_shown(arg), opt,
 				min, max);

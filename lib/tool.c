@@ -226,6 +226,8 @@ int tool_run_events(const struct tool_events *t)
 	if (!common_opts.json && t->print_header)
 		t->print_header();
 	tool_ready();
+	if (output_flush())
+		goto out;
 	err = events_loop(ev, end);
 	if (!err && t->print_summary)
 		err = t->print_summary(t->ctx);
@@ -245,7 +247,8 @@ int tool_run_intervals(const struct tool_intervals *t)
 	if (!common_opts.json && t->banner)
 		printf("%s\n", t->banner);
 	tool_ready();
-	for (i = 0, err = 0; i < gopts.count && !err; i++) {
+	err = output_flush();
+	for (i = 0; i < gopts.count && !err; i++) {
 		bool more = tool_sleep(gopts.interval);
 
 		err = t->print_interval(t->ctx) < 0 || output_flush();
