@@ -62,7 +62,7 @@ missing_pkgs() {
 		[ -n "$what" ] || continue
 		have "$what" && continue
 		if [ $col = 2 ]; then echo "$deb"; else echo "$rpm"; fi
-	done | sort -u | tr '\n' ' '
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 install_pkgs() {
