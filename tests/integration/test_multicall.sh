@@ -10,10 +10,10 @@ need make setpriv
 # are reused), so bin/ keeps one binary per tool and the test sees today's code.
 MC=$TMP/bin
 if ! make -s -C "$TOP" BIN="$MC" "$MC/bpfscope" >"$TMP/build.log" 2>&1; then
-	fail "make multicall builds bin/bpfscope" "$(tail -5 "$TMP/build.log")"
+	fail "make multicall builds bpfscope (into the test's BIN)" "$(tail -5 "$TMP/build.log")"
 	exit 0
 fi
-ok "make multicall builds bin/bpfscope"
+ok "make multicall builds bpfscope (into the test's BIN)"
 MULTI=$MC/bpfscope
 LINKS=$TMP/links
 mkdir -p "$LINKS"
