@@ -118,9 +118,6 @@ all: check-deps $(addprefix $(BIN)/,$(TOOLS))
 check-deps:
 	$(Q)scripts/deps.sh check
 
-deps:
-	$(Q)scripts/deps.sh install
-
 $(BUILD)/lib $(BUILD)/tools $(BUILD)/multicall $(BIN): | check-deps
 	$(Q)mkdir -p $@
 
