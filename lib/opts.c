@@ -213,6 +213,8 @@ void tool_parse(const struct argp *argp, const struct opt_pick *picks, int argc,
 			.doc = p->doc ? p->doc : g->doc,
 		};
 	}
+	/* An empty option list would be allocated by argp and leaked on --help. */
+	group_argp.options = n ? group_options : NULL;
 	cli_parse_with(argp, &group_argp, argc, argv, NULL);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* runqlat: summarize run queue (scheduler) latency as histograms. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,19 +109,12 @@ static unsigned int start_entries(void)
 	return threads * 2 > START_ENTRIES ? threads * 2 : START_ENTRIES;
 }
 
-/* One histogram section of an interval, in the types lib/hist.c takes. */
+/* One histogram section of an interval: the map's key, then its value (struct hist). */
 struct section {
 	__u32 id;
-	char comm[TASK_COMM_LEN];
 	uint64_t slots[MAX_SLOTS];
+	char comm[TASK_COMM_LEN];
 };
-
-static int cmp_section(const void *a, const void *b)
-{
-	const struct section *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
 
 /*
  * The single histogram is per CPU and never cleared: an interval is the
@@ -137,50 +131,14 @@ static int read_all(struct runqlat_bpf *skel, struct section *sec)
 	return err ? err : 1;
 }
 
-/* Take one histogram out of the map; lookup-and-delete is atomic from Linux 5.14. */
-static int take_hist(int fd, __u32 key, struct section *sec)
-{
-	static bool no_lookup_and_delete;
-	struct hist hist, *h = &hist;
-	int i;
-
-	if (!no_lookup_and_delete) {
-		if (!bpf_map_lookup_and_delete_elem(fd, &key, h))
-			goto found;
-		if (errno == ENOENT)
-			return -ENOENT;
-		no_lookup_and_delete = true;
-	}
-	if (bpf_map_lookup_elem(fd, &key, h))
-		return -errno;
-	bpf_map_delete_elem(fd, &key);
-found:
-	sec->id = key;
-	memcpy(sec->comm, h->comm, sizeof(sec->comm));
-	for (i = 0; i < MAX_SLOTS; i++)
-		sec->slots[i] = h->slots[i];
-	return 0;
-}
-
-/* Drain the per-id histograms into secs (at most MAX_HISTS), sorted by id. */
+/* The per-id histograms of the interval (at most MAX_HISTS), sorted by id. */
 static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
 {
-	static __u32 keys[MAX_HISTS];
-	int fd = bpf_map__fd(skel->maps.hists);
-	int nkeys = 0, n = 0, i;
-	__u32 *prev = NULL;
-
-	/* Collect the keys first: deleting while walking would restart the walk. */
-	while (nkeys < MAX_HISTS && !bpf_map_get_next_key(fd, prev, &keys[nkeys])) {
-		prev = &keys[nkeys];
-		nkeys++;
-	}
-	for (i = 0; i < nkeys; i++) {
-		if (!take_hist(fd, keys[i], &secs[n]))
-			n++;
-	}
-	qsort(secs, n, sizeof(*secs), cmp_section);
-	return n;
+	return hist_drain(bpf_map__fd(skel->maps.hists),
+			  &(struct hist_records){ .recs = secs,
+						  .rec_size = sizeof(*secs),
+						  .value_off = offsetof(struct section, slots),
+						  .max = MAX_HISTS });
 }
 
 static void print_text(const struct section *secs, int n)
