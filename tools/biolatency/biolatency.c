@@ -99,12 +99,9 @@ static const char *unit_name(void)
 
 static void print_text(const struct entry *e, int n)
 {
-	char hms[16], label[FLAGS_LABEL_LEN];
+	char label[FLAGS_LABEL_LEN];
 	int i;
 
-	putchar('\n');
-	if (gopts.time)
-		printf("%-8s\n", time_hms(hms, sizeof(hms)));
 	for (i = 0; i < n; i++) {
 		if (opts.per_disk || opts.per_flags)
 			putchar('\n');
@@ -185,8 +182,7 @@ static int print_interval(void *skel)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[INTERVAL [COUNT]]", doc, NULL,
-					  NULL,	   NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct biolatency_bpf *skel;
 	int err = 1;
 

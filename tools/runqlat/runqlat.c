@@ -37,8 +37,6 @@ static const struct argp_option options[] = {
 	{},
 };
 
-static const char args_doc[] = "[INTERVAL [COUNT]]";
-
 static const char doc[] =
 	"Summarize run queue (scheduler) latency as a histogram: the time tasks wait "
 	"to run once they are runnable.\v"
@@ -87,7 +85,9 @@ static const char *unit(void)
 }
 
 static const char *const by_label[] = {
-	[BY_PID] = "pid", [BY_TID] = "tid", [BY_PIDNS] = "pidns",
+	[BY_PID] = "pid",
+	[BY_TID] = "tid",
+	[BY_PIDNS] = "pidns",
 };
 
 /*
@@ -143,12 +143,8 @@ static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
 
 static void print_text(const struct section *secs, int n)
 {
-	char hms[16];
 	int i;
 
-	putchar('\n');
-	if (gopts.time)
-		printf("%-8s\n", time_hms(hms, sizeof(hms)));
 	for (i = 0; i < n; i++) {
 		const struct section *s = &secs[i];
 
@@ -246,7 +242,7 @@ static void configure(struct runqlat_bpf *skel)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct interval_ctx ctx = { NULL, NULL };
 	int err = 1;
 
