@@ -11,9 +11,9 @@
 
 #include "shared.h"
 
-const volatile __u32 filter_tgid = 0;	/* -p: process */
-const volatile __u32 filter_tid = 0;	/* -t / -L: thread */
-const volatile __u32 filter_uid = -1;	/* -u: user; (u32)-1 = any */
+const volatile __u32 filter_tgid = 0;	   /* -p: process */
+const volatile __u32 filter_tid = 0;	   /* -t / -L: thread */
+const volatile __u32 filter_uid = -1;	   /* -u: user; (u32)-1 = any */
 const volatile bool filter_cgroup = false; /* -c: cgroup in filter_cgroup_map */
 /* -n: command names containing filter_comm (filter_comm_len bytes) */
 const volatile char filter_comm[TASK_COMM_LEN] = {};
