@@ -8,6 +8,7 @@
 #include "net.h"
 #include "output.h"
 #include "probe.h"
+#include "row.h"
 #include "tool.h"
 #include "tcpretrans.h"
 #include "tcpretrans.skel.h"
@@ -71,49 +72,37 @@ static const char *type_str(const struct retrans_event *e)
 	return e->type == RETRANS_TLP ? "L" : "R";
 }
 
-static void print_header(void)
+static void retrans_row(struct row *r, const void *rec)
 {
-	printf("Tracing retransmits ... Hit Ctrl-C to end\n");
-	if (opts.count)
-		return;
-	printf("%-8s %-7s %-2s %-20s %1s> %-20s", "TIME", "PID", "IP", "LADDR:LPORT", "T",
-	       "RADDR:RPORT");
-	if (opts.sequence)
-		printf(" %-12s %s\n", "STATE", "SEQ");
-	else
-		printf(" %s\n", "STATE");
-}
-
-static void print_text(const struct retrans_event *e)
-{
+	const struct retrans_event *e = rec;
 	const struct net_tuple *t = &e->flow;
-	char local[NET_ENDPOINT_LEN], remote[NET_ENDPOINT_LEN], hms[16], num[16];
-	const char *state = net_tcp_state(e->state, num, sizeof(num));
+	char local[NET_ENDPOINT_LEN], remote[NET_ENDPOINT_LEN], num[16];
 
 	net_endpoint(local, sizeof(local), t->ip, t->laddr, t->lport, NET_EP_COLON);
 	net_endpoint(remote, sizeof(remote), t->ip, t->raddr, t->rport, NET_EP_COLON);
-	printf("%-8s %-7u %-2u %-20s %1s> %-20s", time_hms(hms, sizeof(hms)), e->pid, t->ip, local,
-	       type_str(e), remote);
-	if (opts.sequence)
-		printf(" %-12s %u\n", state, e->seq);
-	else
-		printf(" %s\n", state);
+	row_hms(r, "TIME");
+	row_secs(r, NULL, e->ts_ns);
+	row_uint(r, "PID", "pid", -7, e->pid);
+	if (r->mode == ROW_JSON)
+		net_json_tuple(&r->j, t);
+	row_uint(r, "IP", NULL, -2, t->ip);
+	row_str(r, "LADDR:LPORT", NULL, -20, local, sizeof(local));
+	if (row_text_col(r, "T>", 0))
+		fprintf(r->f, "%s>", type_str(e));
+	row_str(r, "RADDR:RPORT", NULL, -20, remote, sizeof(remote));
+	row_str(r, NULL, "type", 0, type_str(e), 2);
+	if (r->mode == ROW_JSON)
+		net_json_tcp_state(&r->j, "state", e->state);
+	row_str(r, "STATE", NULL, opts.sequence ? -12 : 0, net_tcp_state(e->state, num, sizeof(num)),
+		sizeof(num));
+	row_uint(r, opts.sequence ? "SEQ" : NULL, "seq", 0, e->seq);
 }
 
-static void print_json(const struct retrans_event *e)
+static void print_header(void)
 {
-	struct json j;
-	char hms[16];
-
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_double(&j, "ts", secs_since_start(e->ts_ns));
-	json_uint(&j, "pid", e->pid);
-	net_json_tuple(&j, &e->flow);
-	json_str(&j, "type", type_str(e));
-	net_json_tcp_state(&j, "state", e->state);
-	json_uint(&j, "seq", e->seq);
-	json_end(&j);
+	printf("Tracing retransmits ... Hit Ctrl-C to end\n");
+	if (!opts.count)
+		row_print_header(retrans_row, &(struct retrans_event){});
 }
 
 static int handle_event(void *ctx, const void *data, size_t size)
@@ -124,10 +113,7 @@ static int handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(e))
 		return 0;
 	memcpy(&e, data, sizeof(e));
-	if (common_opts.json)
-		print_json(&e);
-	else
-		print_text(&e);
+	row_print(retrans_row, &e);
 	return 0;
 }
 
