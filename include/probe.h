@@ -64,6 +64,16 @@ int hook_choose(const char *what, struct bpf_program *const *alts, size_t n);
 /* As hook_choose, but an event that cannot be traced is only disabled (returns -1 quietly). */
 int hook_choose_optional(struct bpf_program *const *alts, size_t n);
 
+/*
+ * For every event the object's programs feed: of the programs still set to
+ * load that attach to the same target (sched_switch, ...), in the object's
+ * order (cheapest kind first, by convention), keep the first whose hook
+ * works here and disable the rest.  A target in optional (NULL-ended, may be
+ * NULL) may find none; any other that finds none is a one-line error and -1.
+ * Programs the tool attaches itself (perf events) must be disabled first.
+ */
+int hook_choose_each(struct bpf_object *obj, const char *const *optional);
+
 /* Set a rodata global (by name) of an opened, not yet loaded object. */
 int obj_set_rodata(struct bpf_object *obj, const char *name, const void *val, size_t size);
 

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "kbtf.h"
 #include "probe.h"
+#include "shared.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
@@ -416,6 +417,48 @@ int hook_choose_optional(struct bpf_program *const *alts, size_t n)
 	char why[1024] = "";
 
 	return choose(alts, n, why, sizeof(why));
+}
+
+/* Is name one of the n strings of list (n < 0: NULL-ended)? */
+static bool in_list(const char *name, const char *const *list, int n)
+{
+	int i;
+
+	for (i = 0; list && (n < 0 ? list[i] != NULL : i < n); i++) {
+		if (!strcmp(name, list[i]))
+			return true;
+	}
+	return false;
+}
+
+int hook_choose_each(struct bpf_object *obj, const char *const *optional)
+{
+	struct bpf_program *prog, *other, *alts[16];
+	const char *done[64];
+	int ndone = 0;
+	size_t n;
+
+	bpf_object__for_each_program(prog, obj)
+	{
+		const char *target = hook_target(prog);
+
+		if (!bpf_program__autoload(prog) || in_list(target, done, ndone))
+			continue;
+		if (ndone == (int)ARRAY_SIZE(done))
+			return -E2BIG;
+		done[ndone++] = target;
+		n = 0;
+		for (other = prog; other && n < ARRAY_SIZE(alts);
+		     other = bpf_object__next_program(obj, other)) {
+			if (bpf_program__autoload(other) && !strcmp(hook_target(other), target))
+				alts[n++] = other;
+		}
+		if (in_list(target, optional, -1))
+			hook_choose_optional(alts, n);
+		else if (hook_choose(target, alts, n) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int obj_set_rodata(struct bpf_object *obj, const char *name, const void *val, size_t size)

@@ -211,25 +211,6 @@ static int print_interval(void *ctx)
 	return 0;
 }
 
-static int choose_hooks(struct runqlat_bpf *skel)
-{
-	struct bpf_program *wakeup[] = { skel->progs.sched_wakeup_btf,
-					 skel->progs.sched_wakeup_raw };
-	struct bpf_program *wakeup_new[] = { skel->progs.sched_wakeup_new_btf,
-					     skel->progs.sched_wakeup_new_raw };
-	struct bpf_program *sw[] = { skel->progs.sched_switch_btf, skel->progs.sched_switch_raw };
-	struct bpf_program *task_free[] = { skel->progs.sched_process_free_btf,
-					    skel->progs.sched_process_free_raw };
-
-	if (hook_choose("sched_wakeup", wakeup, 2) < 0 ||
-	    hook_choose("sched_wakeup_new", wakeup_new, 2) < 0 ||
-	    hook_choose("sched_switch", sw, 2) < 0)
-		return -1;
-	/* Without it, entries of exited tasks stay until the tool exits. */
-	hook_choose_optional(task_free, 2);
-	return 0;
-}
-
 static void configure(struct runqlat_bpf *skel)
 {
 	skel->rodata->hist_by = hist_by();
@@ -254,7 +235,8 @@ int main(int argc, char **argv)
 	if (!ctx.skel)
 		goto out;
 	configure(ctx.skel);
-	if (!choose_hooks(ctx.skel))
+	/* Without sched_process_free, entries of exited tasks stay until the tool exits. */
+	if (!hook_choose_each(ctx.skel->obj, (const char *const[]){ "sched_process_free", NULL }))
 		err = tool_run_intervals(&(struct tool_intervals){
 			.skel = ctx.skel->skeleton,
 			.banner = "Tracing run queue latency... Hit Ctrl-C to end.",
