@@ -24,7 +24,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iinclude -I$(BUILD) \
 	-DBPFSCOPE_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	-Ivmlinux/$(ARCH) -Iinclude
+	-Ivmlinux/$(ARCH) -Iinclude -I$(BUILD)
 
 # Tools are linked statically by default: they run in minimal containers and
 # where libbpf is absent, start without the dynamic loader, and keep about 1 MiB
@@ -96,6 +96,9 @@ $(BUILD)/tools/%.bpf.o: tools/%.bpf.c $(wildcard tools/*/*.h) $(wildcard include
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itools/$(*D) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@ # DWARF is not needed at run time; BTF stays
+
+# include/bpf/syscalls.bpf.h takes the syscall numbers from the generated names.
+$(foreach t,$(TOOLS),$(BUILD)/tools/$(t)/$(t).bpf.o): $(BUILD)/syscall_names.h
 
 $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
