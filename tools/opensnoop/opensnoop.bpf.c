@@ -281,12 +281,14 @@ static __always_inline int on_raw_exit(void *ctx, struct pt_regs *regs, long ret
 	enum open_syscall sys;
 	struct open_args a;
 
-	if (nr == NR_OPENAT)
+	if (nr == __NR_openat)
 		sys = SYS_OPENAT;
-	else if (nr == NR_OPEN)
-		sys = SYS_OPEN;
-	else if (nr == NR_OPENAT2)
+	else if (nr == __NR_openat2)
 		sys = SYS_OPENAT2;
+#ifdef __NR_open
+	else if (nr == __NR_open)
+		sys = SYS_OPEN;
+#endif
 	else
 		return 0;
 	if ((failed_only && ret >= 0) || !native_syscall(regs) || !task_wanted())
