@@ -25,18 +25,18 @@
 
 enum opt_group {
 	OPT_END,
-	OPT_PID,	/* -p PID: a live process */
-	OPT_TID,	/* -t TID: a live thread */
-	OPT_UID,	/* -u UID: a number or a user name */
-	OPT_COMM,	/* -n NAME: command names containing NAME (at most 15 bytes) */
-	OPT_CGROUP,	/* -c PATH: a cgroup v2 directory */
-	OPT_DURATION,	/* -d SECS; key 0: the positional [DURATION] */
-	OPT_INTERVAL,	/* the positional [INTERVAL [COUNT]] (key unused) */
-	OPT_TIME,	/* a time-of-day (HH:MM:SS) column or line */
-	OPT_TIMESTAMP,	/* a seconds-since-start column */
-	OPT_FAILED,	/* -x: failed calls (only, or also: the tool's doc says) */
-	OPT_PER_PID,	/* -P: one histogram (or row) per process */
-	OPT_PER_TID,	/* -L: one per thread */
+	OPT_PID,       /* -p PID: a live process */
+	OPT_TID,       /* -t TID: a live thread */
+	OPT_UID,       /* -u UID: a number or a user name */
+	OPT_COMM,      /* -n NAME: command names containing NAME (at most 15 bytes) */
+	OPT_CGROUP,    /* -c PATH: a cgroup v2 directory */
+	OPT_DURATION,  /* -d SECS; key 0: the positional [DURATION] */
+	OPT_INTERVAL,  /* the positional [INTERVAL [COUNT]] (key unused) */
+	OPT_TIME,      /* a time-of-day (HH:MM:SS) column or line */
+	OPT_TIMESTAMP, /* a seconds-since-start column */
+	OPT_FAILED,    /* -x: failed calls (only, or also: the tool's doc says) */
+	OPT_PER_PID,   /* -P: one histogram (or row) per process */
+	OPT_PER_TID,   /* -L: one per thread */
 };
 
 struct opt_pick {
@@ -50,9 +50,9 @@ enum key_by { KEY_NONE, KEY_PID, KEY_TID };
 
 /* The values the picked groups parsed (gopts: group options); defaults for the rest. */
 struct group_opts {
-	pid_t pid;	    /* 0: any */
-	pid_t tid;	    /* 0: any */
-	long uid;	    /* -1: any */
+	pid_t pid; /* 0: any */
+	pid_t tid; /* 0: any */
+	long uid;  /* -1: any */
 	char comm[TASK_COMM_LEN];
 	const char *cgroup; /* NULL: any */
 	int duration;	    /* seconds; 0: until stopped */

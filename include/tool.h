@@ -61,9 +61,9 @@ void tool_report_missed(const struct bpf_object *obj);
 /* A tool that prints an event at a time from the event buffer. */
 struct tool_events {
 	struct bpf_object_skeleton *skel;
-	events_fn on_event;		   /* each record; non-zero stops */
-	void *ctx;			   /* for on_event and print_summary */
-	void (*print_header)(void);	   /* text mode, once attached */
+	events_fn on_event;		 /* each record; non-zero stops */
+	void *ctx;			 /* for on_event and print_summary */
+	void (*print_header)(void);	 /* text mode, once attached */
 	int (*print_summary)(void *ctx); /* at the end (optional); <0: failed, said why */
 };
 
@@ -73,7 +73,7 @@ int tool_run_events(const struct tool_events *t);
 /* A tool that prints a summary (a histogram, counts) per interval, or once at the end. */
 struct tool_intervals {
 	struct bpf_object_skeleton *skel;
-	const char *banner;		   /* text mode, once attached */
+	const char *banner;		  /* text mode, once attached */
 	int (*print_interval)(void *ctx); /* read and print one interval; <0: said why */
 	void *ctx;
 };
@@ -81,7 +81,8 @@ struct tool_intervals {
 /*
  * Print every INTERVAL seconds, COUNT times (include/opts.h; without an
  * interval, once at the end); a signal ends the wait early and the partial
- * interval is printed.  Returns the exit status.
+ * interval is printed.  In text mode each summary follows a blank line and,
+ * with OPT_TIME, the time of day.  Returns the exit status.
  */
 int tool_run_intervals(const struct tool_intervals *t);
 

@@ -25,7 +25,7 @@ const char *argp_program_version = "bpfscope " BPFSCOPE_VERSION;
 const char *argp_program_bug_address = "https://github.com/bpfscope/bpfscope/issues";
 
 /* What a message may echo of a user's input (bytes), and how long a message line may be. */
-#define ECHO_MAX 64
+#define ECHO_MAX      64
 #define LINE_MAX_COLS 400
 
 enum { OPT_JSON = 0x1000 };

@@ -197,6 +197,7 @@ static error_t parse_groups(int key, char *arg, struct argp_state *state)
 void tool_parse(const struct argp *argp, const struct opt_pick *picks, int argc, char **argv)
 {
 	static struct argp group_argp = { .options = group_options, .parser = parse_groups };
+	struct argp tool = *argp;
 	const struct opt_pick *p;
 	int n = 0;
 
@@ -213,7 +214,13 @@ void tool_parse(const struct argp *argp, const struct opt_pick *picks, int argc,
 			.doc = p->doc ? p->doc : g->doc,
 		};
 	}
-	cli_parse_with(argp, &group_argp, argc, argv, NULL);
+	/* An empty option list would be allocated by argp and leaked on --help. */
+	group_argp.options = n ? group_options : NULL;
+	if (!tool.args_doc && pick_of_group(OPT_INTERVAL))
+		tool.args_doc = "[INTERVAL [COUNT]]";
+	else if (!tool.args_doc && (p = pick_of_group(OPT_DURATION)) && !p->key)
+		tool.args_doc = "[DURATION]";
+	cli_parse_with(&tool, &group_argp, argc, argv, NULL);
 }
 
 /* The tool's PID namespace if it is not the initial one: -p/-t numbers are its numbers. */

@@ -42,8 +42,7 @@ static bool is_format_control(unsigned int cp)
  * The next unit of src at i: a printable UTF-8 sequence (*safe set, its
  * length returned) or one byte to escape (*safe clear, 1 returned).
  */
-static size_t next_unit(const unsigned char *s, size_t n, size_t i, bool *safe,
-			unsigned int *cp)
+static size_t next_unit(const unsigned char *s, size_t n, size_t i, bool *safe, unsigned int *cp)
 {
 	size_t seq;
 
@@ -174,8 +173,8 @@ void json_write_string(FILE *f, const char *src, size_t srclen)
 			fprintf(f, s[i] == '"' ? "\\\"" : "\\\\\\\\");
 		else if (safe)
 			fwrite(s + i, 1, len, f);
-		else if (len > 1 || s[i] < 0x80)
-			fprintf(f, "\\u%04x", cp); /* a control or bidi mark: valid, shown escaped */
+		else if (len > 1 || s[i] < 0x80) /* a control or bidi mark: valid, escaped */
+			fprintf(f, "\\u%04x", cp);
 		else
 			fprintf(f, "\\\\x%02x", s[i]); /* an invalid byte: decodes to \xNN */
 		i += len;

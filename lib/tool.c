@@ -238,6 +238,16 @@ out:
 	return finish(err);
 }
 
+/* Text mode: a blank line, and the time of day with -T, before each summary. */
+static void print_interval_start(void)
+{
+	char hms[16];
+
+	putchar('\n');
+	if (gopts.time)
+		printf("%-8s\n", time_hms(hms, sizeof(hms)));
+}
+
 int tool_run_intervals(const struct tool_intervals *t)
 {
 	int i, err = -1;
@@ -251,6 +261,8 @@ int tool_run_intervals(const struct tool_intervals *t)
 	for (i = 0; i < gopts.count && !err; i++) {
 		bool more = tool_sleep(gopts.interval);
 
+		if (!common_opts.json)
+			print_interval_start();
 		err = t->print_interval(t->ctx) < 0 || output_flush();
 		if (!more)
 			break;

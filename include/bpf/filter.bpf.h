@@ -11,9 +11,9 @@
 
 #include "shared.h"
 
-const volatile __u32 filter_tgid = 0;	/* -p: process */
-const volatile __u32 filter_tid = 0;	/* -t / -L: thread */
-const volatile __u32 filter_uid = -1;	/* -u: user; (u32)-1 = any */
+const volatile __u32 filter_tgid = 0;	   /* -p: process */
+const volatile __u32 filter_tid = 0;	   /* -t / -L: thread */
+const volatile __u32 filter_uid = -1;	   /* -u: user; (u32)-1 = any */
 const volatile bool filter_cgroup = false; /* -c: cgroup in filter_cgroup_map */
 /* -n: command names containing filter_comm (filter_comm_len bytes) */
 const volatile char filter_comm[TASK_COMM_LEN] = {};
@@ -66,8 +66,11 @@ static __always_inline bool comm_matches(void)
 	return false;
 }
 
-/* Does the current task pass the self, pid/tid, uid, comm and cgroup filters? */
-static __always_inline bool filter_current(void)
+/*
+ * Does the current task pass the self, pid/tid, uid and cgroup filters?  For
+ * a tool that checks the name later (execsnoop: the name after the exec).
+ */
+static __always_inline bool filter_current_but_comm(void)
 {
 	__u64 id = current_ids();
 
@@ -79,11 +82,15 @@ static __always_inline bool filter_current(void)
 		return false;
 	if (filter_uid != (__u32)-1 && (__u32)bpf_get_current_uid_gid() != filter_uid)
 		return false;
-	if (!comm_matches())
-		return false;
 	if (filter_cgroup && !bpf_current_task_under_cgroup(&filter_cgroup_map, 0))
 		return false;
 	return true;
+}
+
+/* Does the current task pass every filter: the above and the name (-n)? */
+static __always_inline bool filter_current(void)
+{
+	return filter_current_but_comm() && comm_matches();
 }
 
 /* The number of pid in the tool's PID namespace, 0 if it has none there. */

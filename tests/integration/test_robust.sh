@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 need timeout unshare
 
-tools=${TOOLS:-$(ls "$BIN")}
+tools=${TOOLS:-$(cd "$TOP/tools" && ls -d */ | tr -d /)}
 
 # Something for every tool to see: execs, opens, run-queue waits, disk writes.
 activity() {

@@ -85,7 +85,7 @@ static __always_inline int on_exec_enter(const char *path, const char *const *ar
 	struct task_struct *task;
 	struct exec_event *e;
 
-	if (!filter_current())
+	if (!filter_current_but_comm())
 		return 0;
 	if (bpf_map_update_elem(&pending, &tid, &empty_event, BPF_ANY)) {
 		events_count_lost();
@@ -111,7 +111,8 @@ static __always_inline int on_exec_exit(void *ctx, long ret)
 	e = bpf_map_lookup_elem(&pending, &tid);
 	if (!e)
 		return 0;
-	if (ret < 0 && !filter_failed)
+	/* -n: the name the exec gave, or the caller's if it failed */
+	if ((ret < 0 && !filter_failed) || !comm_matches())
 		goto out;
 	e->retval = ret;
 	e->ts_ns = bpf_ktime_get_ns();

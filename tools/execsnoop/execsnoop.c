@@ -5,6 +5,7 @@
 
 #include "names.h"
 #include "output.h"
+#include "row.h"
 #include "syscalls.h"
 #include "tool.h"
 #include "execsnoop.h"
@@ -81,72 +82,27 @@ static bool args_contain(const struct exec_event *e, const char *needle)
 	return false;
 }
 
+static void exec_row(struct row *r, const void *rec)
+{
+	const struct exec_event *e = rec;
+
+	row_hms(r, gopts.time ? "TIME" : NULL);
+	row_secs(r, gopts.timestamp ? "TIME(s)" : NULL, e->ts_ns);
+	row_uint(r, opts.print_uid ? "UID" : NULL, "uid", -6, e->uid);
+	row_str(r, "PCOMM", "comm", -16, e->comm, sizeof(e->comm));
+	row_uint(r, "PID", "pid", -7, e->pid);
+	row_uint(r, "PPID", "ppid", -7, e->ppid);
+	row_int(r, "RET", "ret", 3, e->retval);
+	row_str(r, NULL, "error", 0, e->retval < 0 ? errno_name(e->retval) : NULL, 32);
+	row_strv(r, "ARGS", "args", e->args, e->args_size, opts.quote);
+	row_bool(r, NULL, "args_truncated", 0, e->args_truncated);
+	if (r->mode == ROW_TEXT && e->args_truncated)
+		fputs(" ...", r->f);
+}
+
 static void print_header(void)
 {
-	if (gopts.time)
-		printf("%-8s ", "TIME");
-	if (gopts.timestamp)
-		printf("%-8s ", "TIME(s)");
-	if (opts.print_uid)
-		printf("%-6s ", "UID");
-	printf("%-16s %-7s %-7s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
-}
-
-static void print_args(const struct exec_event *e)
-{
-	const char *p = e->args, *end = e->args + e->args_size;
-
-	for (; p < end; p += strnlen(p, end - p) + 1) {
-		if (p != e->args)
-			putchar(' ');
-		if (opts.quote)
-			print_quoted(stdout, p, end - p);
-		else
-			print_escaped(stdout, p, end - p);
-	}
-	if (e->args_truncated)
-		fputs(" ...", stdout);
-}
-
-static void print_text(const struct exec_event *e)
-{
-	char hms[16];
-
-	if (gopts.time)
-		printf("%-8s ", time_hms(hms, sizeof(hms)));
-	if (gopts.timestamp)
-		printf("%-8.3f ", secs_since_start(e->ts_ns));
-	if (opts.print_uid)
-		printf("%-6u ", e->uid);
-	print_escaped_col(stdout, e->comm, sizeof(e->comm), 16);
-	printf(" %-7u %-7u %3d ", e->pid, e->ppid, e->retval);
-	print_args(e);
-	putchar('\n');
-}
-
-static void print_json(const struct exec_event *e)
-{
-	const char *p = e->args, *end = e->args + e->args_size;
-	const char *err = e->retval < 0 ? errno_name(e->retval) : NULL;
-	struct json j;
-	char hms[16];
-
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_double(&j, "ts", secs_since_start(e->ts_ns));
-	json_uint(&j, "uid", e->uid);
-	json_strn(&j, "comm", e->comm, sizeof(e->comm));
-	json_uint(&j, "pid", e->pid);
-	json_uint(&j, "ppid", e->ppid);
-	json_int(&j, "ret", e->retval);
-	if (err)
-		json_str(&j, "error", err);
-	json_arr_begin(&j, "args");
-	for (; p < end; p += strnlen(p, end - p) + 1)
-		json_strn(&j, NULL, p, end - p);
-	json_arr_end(&j);
-	json_bool(&j, "args_truncated", e->args_truncated);
-	json_end(&j);
+	row_print_header(exec_row, &(struct exec_event){});
 }
 
 static int handle_event(void *ctx, const void *data, size_t size)
@@ -162,10 +118,7 @@ static int handle_event(void *ctx, const void *data, size_t size)
 		e.args_size = ARGS_ROOM;
 	if (opts.line && !args_contain(&e, opts.line))
 		return 0;
-	if (common_opts.json)
-		print_json(&e);
-	else
-		print_text(&e);
+	row_print(exec_row, &e);
 	return 0;
 }
 
