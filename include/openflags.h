@@ -23,10 +23,11 @@ struct open_flags_filter {
 void open_flags_parse(const char *opt, const char *list, struct open_flags_filter *f);
 
 /*
- * Name the flags set in flags, the access mode first ("O_WRONLY", "O_CREAT",
- * ...; O_SYNC without the O_DSYNC it includes, O_TMPFILE without O_DIRECTORY).
- * Returns how many names were stored in names (at most max).
+ * Write the names of the flags set in flags into buf, each ending in NUL, the
+ * access mode first ("O_WRONLY", "O_CREAT", ...; O_SYNC without the O_DSYNC it
+ * includes, O_TMPFILE without O_DIRECTORY).  Returns the bytes written; names
+ * that do not fit are left out.
  */
-size_t open_flags_names(unsigned long long flags, const char **names, size_t max);
+size_t open_flags_names(unsigned long long flags, char *buf, size_t len);
 
 #endif

@@ -96,17 +96,28 @@ void open_flags_parse(const char *opt, const char *list, struct open_flags_filte
 		add_name(opt, list, name, f);
 }
 
-size_t open_flags_names(unsigned long long flags, const char **names, size_t max)
+/* Append name and its NUL at buf + *used if it fits. */
+static void add_out(char *buf, size_t len, size_t *used, const char *name)
 {
-	size_t i, n = 0;
+	size_t n = strlen(name) + 1;
 
-	if ((flags & O_ACCMODE) < ARRAY_SIZE(accmode_names) && n < max)
-		names[n++] = accmode_names[flags & O_ACCMODE];
-	for (i = 0; i < ARRAY_SIZE(flags_by_name) && n < max; i++) {
+	if (*used + n > len)
+		return;
+	memcpy(buf + *used, name, n);
+	*used += n;
+}
+
+size_t open_flags_names(unsigned long long flags, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	if ((flags & O_ACCMODE) < ARRAY_SIZE(accmode_names))
+		add_out(buf, len, &used, accmode_names[flags & O_ACCMODE]);
+	for (i = 0; i < ARRAY_SIZE(flags_by_name); i++) {
 		unsigned int bits = flags_by_name[i].bits, within = flags_by_name[i].within;
 
 		if ((flags & bits) == bits && (!within || (flags & within) != within))
-			names[n++] = flags_by_name[i].name;
+			add_out(buf, len, &used, flags_by_name[i].name);
 	}
-	return n;
+	return used;
 }

@@ -5,8 +5,8 @@
 
 #include "names.h"
 #include "openflags.h"
-#include "output.h"
 #include "probe.h"
+#include "row.h"
 #include "syscalls.h"
 #include "tool.h"
 #include "opensnoop.h"
@@ -101,73 +101,41 @@ static size_t dir_prefix(const struct open_event *e, char *buf, size_t len)
 	return o < len ? o : len - 1;
 }
 
-static void print_header(void)
-{
-	if (gopts.time)
-		printf("%-8s ", "TIME");
-	if (opts.print_uid)
-		printf("%-7s ", "UID");
-	printf("%-6s %-16s %3s %3s ", "PID", "COMM", "FD", "ERR");
-	if (opts.extended)
-		printf("%-8s ", "FLAGS");
-	printf("PATH\n");
-}
-
-static void print_text(const struct open_event *e)
-{
-	char hms[16], prefix[DIR_BUF_LEN + 8];
-
-	if (gopts.time)
-		printf("%-8s ", time_hms(hms, sizeof(hms)));
-	if (opts.print_uid)
-		printf("%-7u ", e->uid);
-	printf("%-6u ", e->pid);
-	print_escaped_col(stdout, e->comm, sizeof(e->comm), 16);
-	printf(" %3d %3d ", e->ret >= 0 ? e->ret : -1, e->ret >= 0 ? 0 : -e->ret);
-	if (opts.extended)
-		printf("%08llo ", (unsigned long long)e->flags);
-	if (opts.full_path && dir_prefix(e, prefix, sizeof(prefix)))
-		print_escaped(stdout, prefix, sizeof(prefix));
-	print_escaped(stdout, e->path, e->path_len);
-	if (e->status & PATH_TRUNCATED)
-		fputs("...", stdout);
-	putchar('\n');
-}
-
-static void print_json(const struct open_event *e)
+static void open_row(struct row *r, const void *rec)
 {
 	static const char *const calls[] = { [SYS_OPEN] = "open", "openat", "openat2" };
-	char hms[16], full[DIR_BUF_LEN + PATH_LEN + 8];
-	const char *flags[24];
-	size_t i, nflags = open_flags_names(e->flags, flags, ARRAY_SIZE(flags)), n;
-	struct json j;
+	const struct open_event *e = rec;
+	char full[DIR_BUF_LEN + PATH_LEN + 8], names[256];
+	size_t n = opts.full_path ? dir_prefix(e, full, sizeof(full) - PATH_LEN) : 0;
 
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_double(&j, "ts", secs_since_start(e->ts_ns));
-	json_uint(&j, "uid", e->uid);
-	json_uint(&j, "pid", e->pid);
-	json_uint(&j, "tid", e->tid);
-	json_strn(&j, "comm", e->comm, sizeof(e->comm));
-	json_str(&j, "syscall", e->syscall < ARRAY_SIZE(calls) ? calls[e->syscall] : "?");
-	json_int(&j, "fd", e->ret >= 0 ? e->ret : -1);
-	json_int(&j, "err", e->ret >= 0 ? 0 : -e->ret);
-	if (e->ret < 0 && errno_name(e->ret))
-		json_str(&j, "error", errno_name(e->ret));
-	json_uint(&j, "flags", e->flags);
-	json_arr_begin(&j, "flag_names");
-	for (i = 0; i < nflags; i++)
-		json_str(&j, NULL, flags[i]);
-	json_arr_end(&j);
-	json_uint(&j, "mode", e->mode);
-	json_strn(&j, "path", e->path, e->path_len);
-	json_bool(&j, "path_truncated", e->status & PATH_TRUNCATED);
-	if (opts.full_path) {
-		n = dir_prefix(e, full, sizeof(full) - PATH_LEN);
-		memcpy(full + n, e->path, e->path_len);
-		json_strn(&j, "full_path", full, n + e->path_len);
-	}
-	json_end(&j);
+	memcpy(full + n, e->path, e->path_len);
+	row_hms(r, gopts.time ? "TIME" : NULL);
+	row_secs(r, NULL, e->ts_ns);
+	row_uint(r, opts.print_uid ? "UID" : NULL, "uid", -7, e->uid);
+	row_uint(r, "PID", "pid", -6, e->pid);
+	row_uint(r, NULL, "tid", 0, e->tid);
+	row_str(r, "COMM", "comm", -16, e->comm, sizeof(e->comm));
+	row_str(r, NULL, "syscall", 0, e->syscall < ARRAY_SIZE(calls) ? calls[e->syscall] : "?", 8);
+	row_int(r, "FD", "fd", 3, e->ret >= 0 ? e->ret : -1);
+	row_int(r, "ERR", "err", 3, e->ret >= 0 ? 0 : -e->ret);
+	row_str(r, NULL, "error", 0, e->ret < 0 ? errno_name(e->ret) : NULL, 32);
+	if (row_text_col(r, opts.extended ? "FLAGS" : NULL, -8))
+		fprintf(r->f, "%08llo", (unsigned long long)e->flags);
+	row_uint(r, NULL, "flags", 0, e->flags);
+	row_strv(r, NULL, "flag_names", names, open_flags_names(e->flags, names, sizeof(names)),
+		 false);
+	row_uint(r, NULL, "mode", 0, e->mode);
+	row_str(r, "PATH", NULL, 0, full, n + e->path_len); /* joined to its start with -F */
+	if (r->mode == ROW_TEXT && (e->status & PATH_TRUNCATED))
+		fputs("...", r->f);
+	row_str(r, NULL, "path", 0, e->path, e->path_len);
+	row_bool(r, NULL, "path_truncated", 0, e->status & PATH_TRUNCATED);
+	row_str(r, NULL, opts.full_path ? "full_path" : NULL, 0, full, n + e->path_len);
+}
+
+static void print_header(void)
+{
+	row_print_header(open_row, &(struct open_event){});
 }
 
 static int handle_event(void *ctx, const void *data, size_t size)
@@ -183,10 +151,7 @@ static int handle_event(void *ctx, const void *data, size_t size)
 		e.path_len = 0;
 	if (e.dir_len > DIR_BUF_LEN || size < OPEN_EVENT_BASE_SIZE + e.dir_len)
 		e.dir_len = 0;
-	if (common_opts.json)
-		print_json(&e);
-	else
-		print_text(&e);
+	row_print(open_row, &e);
 	return 0;
 }
 
