@@ -66,7 +66,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(DEPFLAGS) -D_GNU_SOURCE -Iinclude -I$(BUILD) \
 	-DBPFSCOPE_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror $(DEPFLAGS) \
-	-Ivmlinux/$(ARCH) -Iinclude
+	-Ivmlinux/$(ARCH) -Iinclude -I$(BUILD)
 # A BPF object needs neither DWARF at run time nor the relocations of .BTF.ext
 # (libbpf skips them; they are a quarter of the object a tool embeds); BTF and
 # .BTF.ext (CO-RE records, line info) stay.
@@ -140,6 +140,10 @@ $(BUILD)/tools/%.bpf.o: tools/%.bpf.c $(BPF_FLAGS_STAMP) | $(BUILD)/tools
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itools/$(*D) -c $< -o $@
 	$(Q)$(LLVM_STRIP) $(BPF_STRIP_FLAGS) $@
+
+# include/bpf/syscalls.bpf.h takes the syscall numbers from the generated names
+# (order-only, as for lib/: then the .d files say who includes them).
+$(BPF_OBJS): | $(BUILD)/syscall_names.h
 
 $(BUILD)/tools/%.skel.h: $(BUILD)/tools/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

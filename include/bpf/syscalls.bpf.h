@@ -4,20 +4,19 @@
 
 /*
  * For the raw_syscalls fallback (raw_tp/sys_enter and sys_exit, on kernels
- * built without syscall tracepoints): the numbers of the calls the tools
- * filter on, and whether a call is a native one.  The syscall tracepoints
- * trace native calls only, and a 32-bit task's numbers mean other calls.
- * NR_NONE: the architecture has no such call.
+ * built without syscall tracepoints): the numbers of the calls, and whether
+ * a call is a native one.  The syscall tracepoints trace native calls only,
+ * and a 32-bit task's numbers mean other calls.
+ *
+ * The numbers are __NR_<name> from build/syscall_names.h, which
+ * scripts/gen-syscalls.sh writes from the same <asm/unistd.h> as the names
+ * user space prints (lib/names.c).  A call the architecture lacks has no
+ * __NR_ macro (arm64 has no open()): test with #ifdef.
  */
-#define NR_NONE (-1)
+#include "syscall_names.h"
 
 #if defined(__TARGET_ARCH_x86)
-#define NR_OPEN	    2
-#define NR_EXECVE   59
-#define NR_OPENAT   257
-#define NR_EXECVEAT 322
-#define NR_OPENAT2  437
-#define USER64_CS   0x33
+#define USER64_CS 0x33
 
 static __always_inline bool native_syscall(struct pt_regs *regs)
 {
@@ -30,11 +29,6 @@ static __always_inline long syscall_nr(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, orig_ax);
 }
 #elif defined(__TARGET_ARCH_arm64)
-#define NR_OPEN	       NR_NONE
-#define NR_OPENAT      56
-#define NR_EXECVE      221
-#define NR_EXECVEAT    281
-#define NR_OPENAT2     437
 #define PSR_MODE32_BIT 0x10
 
 static __always_inline bool native_syscall(struct pt_regs *regs)
@@ -47,7 +41,7 @@ static __always_inline long syscall_nr(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, syscallno);
 }
 #else
-#error "bpf/syscalls.bpf.h: the syscall numbers of this architecture are not known"
+#error "bpf/syscalls.bpf.h: this architecture's syscall registers are not known"
 #endif
 
 #endif

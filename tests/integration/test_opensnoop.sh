@@ -412,6 +412,31 @@ else
 	fail "control characters in paths are escaped" "no event: $(cat "$OUT.err")"
 fi
 
+# --- a COMM shown with escapes keeps the columns after it aligned ------------
+cname=o$'\t's$'\xff'
+ln -s "$PY" "$TMP/$cname"
+if start_tool "$OUT" "$TOOL"; then
+	"$TMP/$cname" "$TMP/opener.py" "$TMP/$m.b" >/dev/null
+	wait_for "$OUT" "$m\.b$" 5
+	stop_tool
+	if "$PY" - "$OUT" "$TMP/$m.b" <<'EOF'
+import sys
+lines = open(sys.argv[1], encoding='ascii').read().splitlines()
+head, line = lines[0], [l for l in lines if l.endswith(' ' + sys.argv[2])][0]
+fd, err = head.index(' FD ') + 3, head.index(' ERR ') + 4
+sys.exit(not (' o\\x09s\\xff ' in line and line[fd - 3:fd].strip().isdigit() and
+              line[err - 3:err] == '  0' and line[err] == ' '))
+EOF
+	then
+		ok "a COMM shown with escapes keeps FD and ERR under their headers"
+	else
+		fail "a COMM shown with escapes keeps FD and ERR under their headers" \
+			"$(head -1 "$OUT"; grep -aF "$m.b" "$OUT" | head -2)"
+	fi
+else
+	fail "a COMM shown with escapes keeps FD and ERR under their headers" "did not start"
+fi
+
 # --- long paths are cut at 255 bytes, and say so ------------------------------
 long_path_check() {
 	local name=$1 long cut
@@ -484,8 +509,9 @@ else
 fi
 
 # --- bad input ----------------------------------------------------------------
-for args in "-f O_BOGUS" "-n this_name_is_too_long" "-d 0" "-p 0"; do
-	"$BIN/$TOOL" $args >"$OUT" 2>"$OUT.err"
+for args in "-f O_BOGUS" "-f O_WRONLY -f ," "-f O_WRONLY,,O_CREAT" "-n this_name_is_too_long" \
+	"-d 0" "-p 0"; do
+	timeout 10 "$BIN/$TOOL" $args >"$OUT" 2>"$OUT.err" # one accepted would trace on
 	rc=$?
 	if [ $rc = 2 ] && [ "$(wc -l <"$OUT.err")" = 1 ] && grep -q "^$TOOL: " "$OUT.err"; then
 		ok "bad input '$args' is a one-line usage error"

@@ -156,7 +156,7 @@ fi
 if [ -x "$BIN/opensnoop" ] && has_opt opensnoop '-p, --pid=PID'; then
 	m=$(marker pidns)
 	cat >"$TMP/ns.sh" <<NS
-sleep 2 && cat /nonexistent/$m-target 2>/dev/null &
+sleep 2 && exec cat /nonexistent/$m-target 2>/dev/null &
 target=\$!
 cat /nonexistent/$m-other 2>/dev/null &
 BPFSCOPE_READY_FILE=$TMP/nsready timeout -s INT 4 $BIN/opensnoop -p \$target

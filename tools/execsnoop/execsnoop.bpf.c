@@ -159,10 +159,10 @@ int execveat_exit(struct syscall_trace_exit *ctx)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
 {
-	if (id == NR_EXECVE && native_syscall(regs))
+	if (id == __NR_execve && native_syscall(regs))
 		return on_exec_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
 				     (const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs), false);
-	if (id == NR_EXECVEAT && native_syscall(regs))
+	if (id == __NR_execveat && native_syscall(regs))
 		return on_exec_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
 				     (const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs),
 				     PT_REGS_PARM5_CORE_SYSCALL(regs) & AT_EMPTY_PATH);
@@ -175,7 +175,7 @@ int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
 	long nr = syscall_nr(regs);
 
-	if (nr != NR_EXECVE && nr != NR_EXECVEAT)
+	if (nr != __NR_execve && nr != __NR_execveat)
 		return 0;
 	return on_exec_exit(ctx, ret);
 }

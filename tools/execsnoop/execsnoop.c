@@ -5,8 +5,8 @@
 
 #include "names.h"
 #include "output.h"
-#include "probe.h"
 #include "row.h"
+#include "syscalls.h"
 #include "tool.h"
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
@@ -129,27 +129,13 @@ static int handle_event(void *ctx, const void *data, size_t size)
  */
 static int choose_hooks(struct execsnoop_bpf *skel)
 {
-	struct bpf_program *enter[] = { skel->progs.execve_enter, skel->progs.sys_enter_raw };
-	struct bpf_program *exit_tp[] = { skel->progs.execve_exit };
-	struct bpf_program *exit_raw[] = { skel->progs.sys_exit_raw };
-	struct bpf_program *at_enter[] = { skel->progs.execveat_enter };
-	struct bpf_program *at_exit[] = { skel->progs.execveat_exit };
-	int i = hook_choose("execve() entry", enter, 2);
+	const struct syscall_pair tp[] = {
+		{ skel->progs.execve_enter, skel->progs.execve_exit },
+		{ skel->progs.execveat_enter, skel->progs.execveat_exit },
+	};
+	const struct syscall_pair raw = { skel->progs.sys_enter_raw, skel->progs.sys_exit_raw };
 
-	bpf_program__set_autoload(skel->progs.execveat_enter, false);
-	bpf_program__set_autoload(skel->progs.execveat_exit, false);
-	bpf_program__set_autoload(skel->progs.sys_exit_raw, false);
-	if (i < 0)
-		return -1;
-	if (i == 1)
-		return hook_choose("execve() exit", exit_raw, 1) < 0 ? -1 : 0;
-	if (hook_choose("execve() exit", exit_tp, 1) < 0)
-		return -1;
-	if (hook_choose_optional(at_enter, 1) < 0 || hook_choose_optional(at_exit, 1) < 0) {
-		bpf_program__set_autoload(skel->progs.execveat_enter, false);
-		bpf_program__set_autoload(skel->progs.execveat_exit, false);
-	}
-	return 0;
+	return syscall_hooks_choose(skel->obj, "execve()", tp, ARRAY_SIZE(tp), &raw) < 0 ? -1 : 0;
 }
 
 /*

@@ -25,7 +25,7 @@
 #define O_ACCMODE  3
 #define MOUNT_HOPS 2 /* mounts stacked on one directory crossed per step */
 
-const volatile bool failed_only = false;
+const volatile bool filter_failed = false; /* -x: failed opens only */
 /* -f: an open passes if it has any bit of flags_any or its access mode is in accmodes. */
 const volatile __u64 flags_any = 0;
 const volatile __u32 accmodes = 0; /* bit (flags & O_ACCMODE) */
@@ -57,11 +57,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct open_args);
 } stash SEC(".maps");
-
-static __always_inline bool task_wanted(void)
-{
-	return filter_current();
-}
 
 static __always_inline bool flags_wanted(__u64 flags)
 {
@@ -176,7 +171,7 @@ static __always_inline __u32 read_dir(struct open_event *e, int dfd)
 /* full: -F, from programs of their own so that others carry none of its relocations. */
 static __always_inline void report(void *ctx, const struct open_args *a, long ret, bool full)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = current_ids(); /* numbered as -p/-t take them (the tool's PID namespace) */
 	struct open_event *e;
 	__u64 dir_len = 0;
 	__u32 zero = 0;
@@ -259,9 +254,9 @@ static __always_inline int on_exit_regs(struct syscall_trace_exit *ctx, enum ope
 	long ret = ctx->ret;
 	struct open_args a;
 
-	if (failed_only && ret >= 0)
+	if (filter_failed && ret >= 0)
 		return 0;
-	if (!task_wanted())
+	if (!filter_current())
 		return 0;
 	args_from_regs(&a, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), sys,
 		       false);
@@ -281,15 +276,17 @@ static __always_inline int on_raw_exit(void *ctx, struct pt_regs *regs, long ret
 	enum open_syscall sys;
 	struct open_args a;
 
-	if (nr == NR_OPENAT)
+	if (nr == __NR_openat)
 		sys = SYS_OPENAT;
-	else if (nr == NR_OPEN)
-		sys = SYS_OPEN;
-	else if (nr == NR_OPENAT2)
+	else if (nr == __NR_openat2)
 		sys = SYS_OPENAT2;
+#ifdef __NR_open
+	else if (nr == __NR_open)
+		sys = SYS_OPEN;
+#endif
 	else
 		return 0;
-	if ((failed_only && ret >= 0) || !native_syscall(regs) || !task_wanted())
+	if ((filter_failed && ret >= 0) || !native_syscall(regs) || !filter_current())
 		return 0;
 	args_from_regs(&a, regs, sys, true);
 	if (!flags_wanted(a.flags))
@@ -303,7 +300,7 @@ static __always_inline int on_enter(struct open_args *a)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	if (!task_wanted() || !flags_wanted(a->flags))
+	if (!filter_current() || !flags_wanted(a->flags))
 		return 0;
 	bpf_map_update_elem(&stash, &tid, a, BPF_ANY);
 	return 0;
@@ -320,7 +317,7 @@ static __always_inline int on_exit(struct syscall_trace_exit *ctx, bool full)
 		return 0;
 	a = *stashed;
 	bpf_map_delete_elem(&stash, &tid);
-	if (failed_only && ret >= 0)
+	if (filter_failed && ret >= 0)
 		return 0;
 	report(ctx, &a, ret, full);
 	return 0;
