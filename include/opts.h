@@ -37,6 +37,8 @@ enum opt_group {
 	OPT_FAILED,    /* -x: failed calls (only, or also: the tool's doc says) */
 	OPT_PER_PID,   /* -P: one histogram (or row) per process */
 	OPT_PER_TID,   /* -L: one per thread */
+	OPT_IPV4,      /* -4: IPv4 only */
+	OPT_IPV6,      /* -6: IPv6 only */
 };
 
 struct opt_pick {
@@ -62,6 +64,7 @@ struct group_opts {
 	bool timestamp;
 	bool failed;
 	enum key_by key_by;
+	int ip; /* 4 or 6: only that IP version (BPF: filter_ip); 0: both */
 };
 
 extern struct group_opts gopts;

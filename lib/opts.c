@@ -41,6 +41,8 @@ static const struct group_info groups[] = {
 	[OPT_FAILED] = { "failed", NULL, "Only show failed calls" },
 	[OPT_PER_PID] = { "pids", NULL, "One histogram per process ID" },
 	[OPT_PER_TID] = { "tids", NULL, "One histogram per thread ID" },
+	[OPT_IPV4] = { "ipv4", NULL, "Trace IPv4 only" },
+	[OPT_IPV6] = { "ipv6", NULL, "Trace IPv6 only" },
 };
 
 /* What tool_parse was given: the picks, and the argp options built from them. */
@@ -69,18 +71,20 @@ static const struct opt_pick *pick_of_group(enum opt_group group)
 	return NULL;
 }
 
-/* "-p" or "--pid" for messages. */
+/* "-p" or "--pid" for messages (two may appear in one). */
 static const char *opt_label(const struct opt_pick *p)
 {
-	static char label[64];
+	static char labels[2][64];
+	static int next;
+	char *label = labels[next++ % 2];
 	const char *name = p->name ? p->name : groups[p->group].name;
 
 	if (p->key > 0 && p->key < 128)
-		snprintf(label, sizeof(label), "-%c", p->key);
+		snprintf(label, sizeof(labels[0]), "-%c", p->key);
 	else if (p->key)
-		snprintf(label, sizeof(label), "--%s", name);
+		snprintf(label, sizeof(labels[0]), "--%s", name);
 	else
-		snprintf(label, sizeof(label), "%s", name);
+		snprintf(label, sizeof(labels[0]), "%s", name);
 	return label;
 }
 
@@ -116,6 +120,14 @@ static void set_key_by(enum key_by by)
 				opt_label(pick_of_group(OPT_PER_PID)),
 				opt_label(pick_of_group(OPT_PER_TID)));
 	gopts.key_by = by;
+}
+
+static void set_ip(int version)
+{
+	if (gopts.ip && gopts.ip != version)
+		cli_usage_error("%s and %s cannot be combined", opt_label(pick_of_group(OPT_IPV4)),
+				opt_label(pick_of_group(OPT_IPV6)));
+	gopts.ip = version;
 }
 
 static void parse_group(const struct opt_pick *p, const char *arg)
@@ -155,6 +167,12 @@ static void parse_group(const struct opt_pick *p, const char *arg)
 		break;
 	case OPT_PER_TID:
 		set_key_by(KEY_TID);
+		break;
+	case OPT_IPV4:
+		set_ip(4);
+		break;
+	case OPT_IPV6:
+		set_ip(6);
 		break;
 	default:
 		break;
@@ -263,6 +281,10 @@ int opts_set_filters(struct bpf_object *obj)
 
 	if (!picked)
 		return 0; /* the tool did not use tool_parse: it set its filters itself */
+	/* Filters only some objects have; -x: failed only, or failed too: theirs to say. */
+	if (obj_set_rodata(obj, "filter_failed", &gopts.failed, sizeof(bool)) == -EINVAL ||
+	    obj_set_rodata(obj, "filter_ip", &(__u8){ gopts.ip }, sizeof(__u8)) == -EINVAL)
+		return -EINVAL;
 	/* An object without filter.bpf.h has none of these: nothing to set. */
 	if (obj_set_rodata(obj, "self_tgid", &(__u32){ getpid() }, sizeof(__u32)) == -ENOENT)
 		return 0;
@@ -273,9 +295,6 @@ int opts_set_filters(struct bpf_object *obj)
 	err |= obj_set_rodata(obj, "filter_comm", gopts.comm, sizeof(gopts.comm));
 	err |= set_rodata_u32(obj, "filter_comm_len", comm_len);
 	err |= set_pidns(obj);
-	/* -x: only failed calls, or failed ones too: the tool's BPF side knows which. */
-	if (obj_set_rodata(obj, "filter_failed", &gopts.failed, sizeof(bool)) == -EINVAL)
-		err = -EINVAL;
 	return err ? -EINVAL : 0;
 }
 

@@ -16,7 +16,7 @@
 #include "bpf/events.bpf.h"
 
 const volatile bool count_mode = false;
-const volatile __u8 target_ip = 0;	/* 4 or 6: only that family; 0: both */
+const volatile __u8 filter_ip = 0; /* -4/-6 (lib/opts.c): only that family; 0: both */
 
 /* -c: retransmits per flow; a flow that finds the table full is counted as missed. */
 struct {
@@ -57,7 +57,7 @@ static __always_inline int on_retransmit(void *ctx, const struct sock *sk,
 	struct net_tuple key = {};
 	struct retrans_event *e;
 
-	if (!sk || !sock_tuple(sk, &key, target_ip))
+	if (!sk || !sock_tuple(sk, &key, filter_ip))
 		return 0;
 	if (count_mode)
 		return count_flow(&key, type);

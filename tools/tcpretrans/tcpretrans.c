@@ -17,32 +17,35 @@ static struct {
 	bool sequence;
 	bool lossprobe;
 	bool count;
-	int ip; /* 4 or 6: only that family; 0: both */
 } opts;
+
+static const struct opt_pick picks[] = {
+	{ OPT_IPV4, '4', NULL, NULL },
+	{ OPT_IPV6, '6', NULL, NULL },
+	{},
+};
 
 static const struct argp_option options[] = {
 	{ "sequence", 's', NULL, 0, "Display TCP sequence numbers", 0 },
 	{ "lossprobe", 'l', NULL, 0, "Include tail loss probe attempts (needs fentry or kprobes)",
 	  0 },
 	{ "count", 'c', NULL, 0, "Count retransmits per flow; print the totals at Ctrl-C", 0 },
-	{ "ipv4", '4', NULL, 0, "Trace IPv4 only", 0 },
-	{ "ipv6", '6', NULL, 0, "Trace IPv6 only", 0 },
 	{},
 };
 
-static const char doc[] =
-	"Trace TCP retransmits: the flow, type and TCP state of each one.\v"
-	"Examples:\n"
-	"  tcpretrans             # trace TCP retransmits\n"
-	"  tcpretrans -l          # also tail loss probe attempts\n"
-	"  tcpretrans -s          # with the TCP sequence number\n"
-	"  tcpretrans -c          # count retransmits per flow until Ctrl-C\n"
-	"  tcpretrans -4          # IPv4 only\n"
-	"  tcpretrans -6          # IPv6 only\n"
-	"  tcpretrans --json      # one JSON object per retransmit";
+static const char doc[] = "Trace TCP retransmits: the flow, type and TCP state of each one.\v"
+			  "Examples:\n"
+			  "  tcpretrans             # trace TCP retransmits\n"
+			  "  tcpretrans -l          # also tail loss probe attempts\n"
+			  "  tcpretrans -s          # with the TCP sequence number\n"
+			  "  tcpretrans -c          # count retransmits per flow until Ctrl-C\n"
+			  "  tcpretrans -4          # IPv4 only\n"
+			  "  tcpretrans -6          # IPv6 only\n"
+			  "  tcpretrans --json      # one JSON object per retransmit";
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	(void)arg;
 	(void)state;
 	switch (key) {
 	case 's':
@@ -54,14 +57,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'c':
 		opts.count = true;
 		return 0;
-	case '4':
-	case '6':
-		if (opts.ip && opts.ip != key - '0')
-			cli_usage_error("-4 and -6 cannot be used together");
-		opts.ip = key - '0';
-		return 0;
-	case ARGP_KEY_ARG:
-		cli_usage_error("unexpected argument '%s'", cli_shown(arg));
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -93,8 +88,8 @@ static void retrans_row(struct row *r, const void *rec)
 	row_str(r, NULL, "type", 0, type_str(e), 2);
 	if (r->mode == ROW_JSON)
 		net_json_tcp_state(&r->j, "state", e->state);
-	row_str(r, "STATE", NULL, opts.sequence ? -12 : 0, net_tcp_state(e->state, num, sizeof(num)),
-		sizeof(num));
+	row_str(r, "STATE", NULL, opts.sequence ? -12 : 0,
+		net_tcp_state(e->state, num, sizeof(num)), sizeof(num));
 	row_uint(r, opts.sequence ? "SEQ" : NULL, "seq", 0, e->seq);
 }
 
@@ -185,22 +180,16 @@ static int print_counts(void *ctx)
 
 static int choose_hooks(struct tcpretrans_bpf *skel)
 {
-	struct bpf_program *retransmit[] = {
-		skel->progs.retransmit_btf,
-		skel->progs.retransmit_raw,
-		skel->progs.retransmit_tp,
-	};
 	struct bpf_program *tlp[] = { skel->progs.tlp_fentry, skel->progs.tlp_kprobe };
 
-	if (hook_choose("tcp_retransmit_skb", retransmit, 3) < 0)
+	/* No tracepoint marks a TLP: -l needs a hook on the function that sends it. */
+	if (opts.lossprobe && hook_choose("tail loss probes (-l)", tlp, 2) < 0)
 		return -1;
 	if (!opts.lossprobe) {
 		bpf_program__set_autoload(skel->progs.tlp_fentry, false);
 		bpf_program__set_autoload(skel->progs.tlp_kprobe, false);
-		return 0;
 	}
-	/* No tracepoint marks a TLP: -l needs a hook on the function that sends it. */
-	return hook_choose("tail loss probes (-l)", tlp, 2) < 0 ? -1 : 0;
+	return hook_choose_each(skel->obj, NULL);
 }
 
 int main(int argc, char **argv)
@@ -209,17 +198,12 @@ int main(int argc, char **argv)
 	struct tcpretrans_bpf *skel;
 	int err = 1;
 
-	/*
-	 * No option group: tool_parse would hand argp an empty option list, which
-	 * glibc's --help leaks (lib/opts.c should pass NULL then).
-	 */
-	cli_parse(&argp, argc, argv, NULL);
+	tool_parse(&argp, picks, argc, argv);
 	skel = TOOL_OPEN(tcpretrans_bpf);
 	if (!skel)
 		return 1;
 	/* -c sends no events: the kernel counts, and the totals are printed at the end. */
 	skel->rodata->count_mode = opts.count;
-	skel->rodata->target_ip = opts.ip;
 	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
