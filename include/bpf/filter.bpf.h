@@ -111,6 +111,14 @@ static __always_inline __u32 pid_nr_in_tool_ns(struct pid *pid)
 	return 0;
 }
 
+/* The process id of task t as the tool's PID namespace numbers it (0: not visible there). */
+static __always_inline __u32 task_tgid_in_tool_ns(struct task_struct *t)
+{
+	if (!pidns_ino)
+		return BPF_CORE_READ(t, tgid);
+	return pid_nr_in_tool_ns(BPF_CORE_READ(t, group_leader, thread_pid));
+}
+
 /* Does task t (not necessarily current, e.g. one being woken) pass the -p/-t filters? */
 static __always_inline bool filter_task(struct task_struct *t)
 {
@@ -120,7 +128,7 @@ static __always_inline bool filter_task(struct task_struct *t)
 		return true;
 	if (pidns_ino) {
 		tid = pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
-		tgid = pid_nr_in_tool_ns(BPF_CORE_READ(t, group_leader, thread_pid));
+		tgid = task_tgid_in_tool_ns(t);
 	} else {
 		tid = BPF_CORE_READ(t, pid);
 		tgid = BPF_CORE_READ(t, tgid);

@@ -95,8 +95,9 @@ static __always_inline int on_exec_enter(const char *path, const char *const *ar
 	if (!e)
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
-	e->pid = id >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	/* Numbered as the tool's PID namespace sees them (the host's, outside a container). */
+	e->pid = current_ids() >> 32;
+	e->ppid = task_tgid_in_tool_ns(BPF_CORE_READ(task, real_parent));
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	copy_args(e, path, argv, fd_only);
 	return 0;
