@@ -14,7 +14,8 @@
 #include "events.h"
 #include "output.h"
 #include "probe.h"
-#include "syms.h"
+#include "ksyms.h"
+#include "usyms.h"
 #include "profile.h"
 #include "profile.skel.h"
 
