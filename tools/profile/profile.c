@@ -50,7 +50,7 @@ static const struct argp_option options[] = {
 	{ "include-idle", 'I', NULL, 0, "Include stacks of idle CPUs", 0 },
 	{ "folded", 'f', NULL, 0, "Print folded stacks (flame graph input)", 0 },
 	{ "stack-storage-size", OPT_STACK_STORAGE, "N", 0,
-	  "Distinct stacks the kernel can hold (default 16384)", 0 },
+	  "Distinct stacks the kernel can hold (default 16384, at most 1048576)", 0 },
 	{ "hash-storage-size", OPT_HASH_STORAGE, "N", 0,
 	  "Distinct (process, stack) pairs counted (default 40960)", 0 },
 	{ "cpu", 'C', "CPU", 0, "Sample this CPU only", 0 },
@@ -125,7 +125,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts.folded = true;
 		break;
 	case OPT_STACK_STORAGE:
-		opts.stack_storage = cli_parse_long("--stack-storage-size", arg, 1, 1 << 22);
+		opts.stack_storage =
+			cli_parse_long("--stack-storage-size", arg, 1, STACK_STORAGE_MAX);
 		break;
 	case OPT_HASH_STORAGE:
 		opts.hash_storage = cli_parse_long("--hash-storage-size", arg, 1, 1 << 22);
@@ -262,8 +263,13 @@ int main(int argc, char **argv)
 	}
 	if (configure(skel))
 		goto cleanup;
+	/* A signal during start-up stops it before and after the slow step: creating the maps. */
+	if (tool_exiting)
+		goto done;
 	if (tool_load(skel->skeleton))
 		goto cleanup;
+	if (tool_exiting)
+		goto done;
 	if (fill_id_map(skel->maps.profile_pids, opts.pids, opts.npids) ||
 	    fill_id_map(skel->maps.profile_tids, opts.tids, opts.ntids)) {
 		cli_warn("cannot set the pid/tid filter");
@@ -294,8 +300,8 @@ int main(int argc, char **argv)
 		putchar('\n');
 	stacks_print_counts(stacks, bpf_map__fd(skel->maps.profile_counts),
 			    skel->bss->samples_dropped);
+done:
 	err = 0;
-
 cleanup:
 	cpu_sampler_free(sampler);
 	events_free(ev);
