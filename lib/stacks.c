@@ -217,12 +217,18 @@ struct stacks {
 	struct ustack *ustacks[USTACK_BUCKETS];
 };
 
+static const char *user_frame(struct stacks *s, __u32 pid, const __u64 *ips, int i)
+{
+	struct sym sym;
+
+	return usyms_resolve(s->us, pid, lookup_addr(ips[i], i), &sym) ? sym.name : NULL;
+}
+
 static const struct ustack *ustack_get(struct stacks *s, __u32 pid, __s32 id)
 {
 	size_t b = (pid * 7919u + (__u32)id) % USTACK_BUCKETS;
 	__u64 ips[STACK_MAX_DEPTH];
 	struct ustack *u;
-	struct sym sym;
 	int n;
 
 	for (u = s->ustacks[b]; u; u = u->next) {
@@ -237,9 +243,7 @@ static const struct ustack *ustack_get(struct stacks *s, __u32 pid, __s32 id)
 	u->id = id;
 	u->missed = n < 0;
 	for (; u->n < n; u->n++)
-		u->frames[u->n] = usyms_resolve(s->us, pid, lookup_addr(ips[u->n], u->n), &sym)
-					  ? sym.name
-					  : NULL;
+		u->frames[u->n] = user_frame(s, pid, ips, u->n);
 	u->next = s->ustacks[b];
 	s->ustacks[b] = u;
 	return u;
