@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Command line and tool lifecycle shared by every bpfscope tool. */
+/*
+ * The bottom layer of lib/: argv parsing with the common options, one-line
+ * errors, strict value parsers, the stop flag and the clock.
+ */
 #ifndef BPFSCOPE_CLI_H
 #define BPFSCOPE_CLI_H
 
@@ -17,20 +20,35 @@ struct common_opts {
 };
 
 extern struct common_opts common_opts;
+/* Set by SIGINT/SIGTERM (cli_catch_signals): every loop and wait checks it. */
 extern volatile sig_atomic_t tool_exiting;
 
 /*
- * Parse argv with the tool's argp plus the common options.  Errors are printed
- * as one line "tool: message" and the process exits with status 2.
+ * Parse argv with the tool's argp plus the common options (and, with
+ * cli_parse_with, an argp of option groups: include/opts.h).  Errors are
+ * printed as one line "tool: message" and the process exits with status 2.
  */
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input);
+void cli_parse_with(const struct argp *argp, const struct argp *groups, int argc, char **argv,
+		    void *input);
 
-/* Print "tool: message" to stderr and exit with status 2 (usage) or 1 (runtime). */
+/*
+ * Print "tool: message" to stderr as one line (control bytes escaped, cut
+ * at 400 columns) and exit with status 2 (usage) or 1 (runtime).
+ */
 noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Value parsers: each exits through cli_usage_error naming the option on bad input. */
+/* What a user typed, cut to 64 bytes with "...", for echoing in a message (escaped there). */
+const char *cli_shown(const char *arg);
+/* "invalid value 'ARG' for OPT: WHY" (ARG as cli_shown), exit 2. */
+noreturn void cli_bad_value(const char *opt, const char *arg, const char *why);
+
+/*
+ * Value parsers: decimal digits only (no sign unless min < 0, no spaces, no
+ * octal or hex); each exits through cli_usage_error naming the option.
+ */
 long cli_parse_long(const char *opt, const char *arg, long min, long max);
 unsigned long long cli_parse_ull(const char *opt, const char *arg);
 pid_t cli_parse_pid(const char *opt, const char *arg); /* must be a live process */
@@ -39,53 +57,13 @@ uid_t cli_parse_uid(const char *opt, const char *arg); /* number or user name */
 /* Parse the positional "[interval] [count]" pair; returns true if arg was consumed. */
 bool cli_parse_interval_count(const char *arg, int *interval, int *count, int *nposargs);
 
-/*
- * Prepare the process: check privileges and BTF, route libbpf messages
- * (printed only with -v), install SIGINT/SIGTERM handlers that set tool_exiting.
- * Exits with a one-line reason when the tool cannot run here.
- */
-void tool_setup(void);
-
-struct bpf_object_skeleton;
-struct bpf_object_open_opts;
-
-/*
- * Options for opening a skeleton: CO-RE against a minimal kernel BTF cut for
- * this object (include/corebtf.h) unless BPFSCOPE_AVOID has "corebtf".
- *	skel = TOOL_OPEN(execsnoop_bpf);
- */
-struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *size));
-#define TOOL_OPEN(skel) skel##__open_opts(tool_open_opts(skel##__elf_bytes))
-
-/*
- * Load a skeleton's chosen programs (probe caches are released first, see
- * probe.h), then apply the -c cgroup filter if path is set and attach every
- * loaded program.  Each prints one line saying what failed and returns <0.
- */
-int tool_load(struct bpf_object_skeleton *s);
-int tool_attach(struct bpf_object_skeleton *s, const char *cgroup);
-
-/*
- * Call once everything is attached and the header is printed.  Flushes stdout;
- * if BPFSCOPE_READY_FILE is set (tests, benchmarks), creates that file.
- */
-void tool_ready(void);
-
-/*
- * Events the object saw but did not count: runs of its programs the kernel
- * skipped because one was already running on that CPU (Linux 5.12+ counts
- * them), plus what its BPF side counted in bpf/missed.bpf.h (an event that
- * could not be delivered, a failed map update, ...).
- */
-struct bpf_object;
-uint64_t tool_missed_runs(const struct bpf_object *obj);
-/* Histogram tools at exit: "tool: N events missed ..." on stderr when there were any. */
-void tool_report_missed(const struct bpf_object *obj);
+/* SIGINT and SIGTERM set tool_exiting (no SA_RESTART: blocked calls return EINTR). */
+void cli_catch_signals(void);
 
 /* Sleep up to secs seconds; returns false if a signal asked the tool to stop. */
 bool tool_sleep(int secs);
 
-/* Millisecond monotonic clock, and the same clock in nanoseconds (bpf_ktime_get_ns base). */
+/* Monotonic clock in nanoseconds (the bpf_ktime_get_ns base). */
 unsigned long long mono_ns(void);
 
 #endif

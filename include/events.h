@@ -25,20 +25,32 @@ int events_configure(struct bpf_object *obj);
 /* After load: set up polling. Returns NULL with a message printed on failure. */
 struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx);
 
-/* Wait up to timeout_ms for events, handle them, flush stdout. Returns <0 on error. */
+/*
+ * Wait up to timeout_ms for events, handle them, flush stdout.  Returns <0 on
+ * error: -EIO when the output could not be written (output_finish() says so).
+ */
 int events_poll(struct events *ev, int timeout_ms);
 
 /*
  * Poll until SIGINT/SIGTERM, until the callback asks to stop, or until the
  * monotonic deadline end_ns (mono_ns() clock; 0: none).  Returns <0 after a
- * one-line message if polling failed.
+ * one-line message if polling failed, -EIO if the output failed.
  */
 int events_loop(struct events *ev, unsigned long long end_ns);
 
 /* True when the callback asked to stop. */
 int events_stopped(const struct events *ev);
 
-/* Events the kernel side could not deliver so far. */
+/*
+ * Events the object saw but did not count or deliver: runs of its programs
+ * the kernel skipped because one was already running on that CPU (Linux
+ * 5.12+ counts them), plus what its BPF side counted in bpf/missed.bpf.h (an
+ * event that could not be delivered, a failed map update, ...).  The one
+ * accounting path every tool reports through.
+ */
+uint64_t events_missed(const struct bpf_object *obj);
+
+/* Events the kernel side could not deliver so far (perf buffer overruns + events_missed). */
 uint64_t events_lost(struct events *ev);
 
 /* Print "tool: N events lost" to stderr when there were any (once at exit). */

@@ -32,4 +32,40 @@ uint64_t hist_total(const uint64_t *slots, int nslots);
 int hist_read_percpu_delta(int map_fd, size_t value_size, uint64_t *slots, uint64_t *prev,
 			   int nslots);
 
+/*
+ * Histograms (or counters) kept per key in a BPF hash map (BPF_MAP_TYPE_HASH
+ * or LRU_HASH): one per disk, per process, per flow.  hist_drain moves every
+ * entry out of the map into records of the caller's layout, so each call
+ * covers what was counted since the previous one, and sorts them:
+ *
+ *	struct rec { struct hist_key key; uint64_t slots[MAX_SLOTS]; };
+ *	static struct rec recs[MAX_HISTS];
+ *	int n = hist_drain(bpf_map__fd(skel->maps.hists), &(struct hist_records){
+ *		.recs = recs, .rec_size = sizeof(recs[0]),
+ *		.value_off = offsetof(struct rec, slots), .max = MAX_HISTS,
+ *	});
+ *
+ * A record holds the map's key at offset 0 and its value at value_off (the
+ * key and value sizes are read from the map; a record too small for them is
+ * -EINVAL), so __u64 counters in the value read as uint64_t slots.  Entries
+ * are taken with lookup-and-delete, atomic for hashes from Linux 5.14; older
+ * kernels get a lookup then a delete, and an update between the two is lost.
+ * Keys are collected before anything is deleted (deleting while walking a
+ * hash can restart the walk); with more than max entries, the rest stay in
+ * the map for the next call.  Returns the number of records, or -errno.
+ */
+struct hist_records {
+	void *recs;	  /* room for max records */
+	size_t rec_size;  /* bytes per record */
+	size_t value_off; /* where the value goes; the key is at offset 0 */
+	int max;
+	/*
+	 * Record order for qsort.  NULL: by key, read as a sequence of native
+	 * __u32 (so a key of __u32 fields sorts by the first, then the next).
+	 */
+	int (*cmp)(const void *a, const void *b);
+};
+
+int hist_drain(int map_fd, const struct hist_records *r);
+
 #endif

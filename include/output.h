@@ -8,16 +8,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Buffer stdout; events_poll and interval printers flush once per batch. */
-void output_init(void);
+#include "text.h"
 
 /*
- * Copy src (at most srclen bytes, stopping at NUL) into dst with every control
- * or non-UTF-8 byte written as \xNN and backslash as \\; always NUL-terminates.
- * Returns the length written.
+ * Buffer stdout through a writer that remembers write errors and never
+ * blocks a stop request for long (see lib/output.c); runners flush it once
+ * per batch of events or per interval.
  */
-size_t str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
-/* Print src escaped as above. */
+void output_init(void);
+/* Flush stdout; -1 (errno set) once any write failed. */
+int output_flush(void);
+/*
+ * At exit: flush; if output was lost (a failed write, or output dropped
+ * because the reader blocked while the tool was stopping) say so once on
+ * stderr and return -1.
+ */
+int output_finish(void);
+
+/* Print src in the text form of include/text.h. */
 void print_escaped(FILE *f, const char *src, size_t srclen);
 /* Print src in double quotes, escaping " too (execsnoop -q). */
 void print_quoted(FILE *f, const char *src, size_t srclen);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "events.h"
+#include "output.h"
 #include "probe.h"
 
 /* Wake user space once this much is queued; a timed poll picks up the rest. */
@@ -271,9 +272,44 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx)
 	return ev;
 }
 
+/* Sum of a per-CPU array's one __u64 (include/bpf/missed.bpf.h); 0 without the map. */
+static uint64_t percpu_counter_sum(const struct bpf_map *map)
+{
+	int ncpus = libbpf_num_possible_cpus(), i;
+	uint64_t sum = 0, *vals;
+	__u32 zero = 0;
+
+	if (!map || ncpus <= 0 || bpf_map__fd(map) < 0)
+		return 0;
+	vals = calloc(ncpus, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(bpf_map__fd(map), &zero, vals)) {
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	}
+	free(vals);
+	return sum;
+}
+
+uint64_t events_missed(const struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	uint64_t missed = 0;
+
+	bpf_object__for_each_program(prog, obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed + percpu_counter_sum(bpf_object__find_map_by_name(obj, "missed"));
+}
+
 uint64_t events_lost(struct events *ev)
 {
-	return ev->perf_lost + tool_missed_runs(ev->obj);
+	return ev->perf_lost + events_missed(ev->obj);
 }
 
 int events_poll(struct events *ev, int timeout_ms)
@@ -285,7 +321,8 @@ int events_poll(struct events *ev, int timeout_ms)
 		n = ringbuf_poll(ev, timeout_ms);
 	else
 		n = perf_buffer__poll(ev->pb, timeout_ms);
-	fflush(stdout);
+	if (output_flush())
+		return -EIO; /* output_finish() says what failed */
 	now = mono_ns();
 	if (now - ev->last_lost_check > 1000000000ULL) {
 		ev->last_lost_check = now;
@@ -301,6 +338,8 @@ int events_loop(struct events *ev, unsigned long long end_ns)
 	while (!tool_exiting && !ev->stop && (!end_ns || mono_ns() < end_ns)) {
 		int err = events_poll(ev, 100);
 
+		if (err == -EIO)
+			return err;
 		if (err < 0) {
 			cli_warn("error polling events: %s", strerror(-err));
 			return err;

@@ -193,3 +193,88 @@ out:
 	free(percpu);
 	return err;
 }
+
+/* Keys compared as native __u32 words in order, then any bytes left over. */
+static int cmp_key_words(const void *a, const void *b, void *key_size)
+{
+	size_t size = *(const size_t *)key_size, i;
+
+	for (i = 0; i + 4 <= size; i += 4) {
+		uint32_t x, y;
+
+		memcpy(&x, (const char *)a + i, 4);
+		memcpy(&y, (const char *)b + i, 4);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return memcmp((const char *)a + i, (const char *)b + i, size - i);
+}
+
+/*
+ * Move key's value out of the map: 0, -ENOENT if it is gone, or -errno.
+ * Before Linux 5.14 lookup-and-delete works on queues and stacks only
+ * (ENOTSUPP for a hash): then, and from there on, lookup and delete.
+ */
+static int take_entry(int fd, const void *key, void *value)
+{
+	static bool no_lookup_and_delete;
+
+	if (!no_lookup_and_delete) {
+		if (!bpf_map_lookup_and_delete_elem(fd, key, value))
+			return 0;
+		if (errno == ENOENT)
+			return -ENOENT;
+		no_lookup_and_delete = true;
+	}
+	if (bpf_map_lookup_elem(fd, key, value))
+		return -errno;
+	bpf_map_delete_elem(fd, key);
+	return 0;
+}
+
+/* The map's key size, if it is a hash whose entries fit the records; else -errno. */
+static int drain_key_size(int fd, const struct hist_records *r)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_LRU_HASH)
+		return -EINVAL;
+	if (info.key_size > r->value_off || r->value_off + info.value_size > r->rec_size)
+		return -EINVAL;
+	return info.key_size;
+}
+
+int hist_drain(int map_fd, const struct hist_records *r)
+{
+	int key_size = drain_key_size(map_fd, r), n = 0, kept = 0, i, err;
+	char *recs = r->recs, *prev = NULL;
+	size_t ksize = key_size;
+
+	if (key_size < 0)
+		return key_size;
+	while (n < r->max && !bpf_map_get_next_key(map_fd, prev, recs + n * r->rec_size)) {
+		prev = recs + n * r->rec_size;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		char *rec = recs + i * r->rec_size;
+
+		err = take_entry(map_fd, rec, rec + r->value_off);
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			return err;
+		if (kept != i)
+			memcpy(recs + kept * r->rec_size, rec, r->rec_size);
+		kept++;
+	}
+	if (r->cmp)
+		qsort(recs, kept, r->rec_size, r->cmp);
+	else
+		qsort_r(recs, kept, r->rec_size, cmp_key_words, &ksize);
+	return kept;
+}

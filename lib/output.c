@@ -1,20 +1,129 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Output helpers: buffered stdout, safe strings, timestamps, JSON Lines. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
+#include "text.h"
 
 static unsigned long long start_ns;
 
+/*
+ * stdout goes through our own write function, so that a failed write is
+ * remembered (the tool says so and exits non-zero) and a blocked reader (a
+ * paused pager, a stalled ssh session) cannot keep the tool from stopping:
+ * on a pipe or socket each write waits in poll() and is at most PIPE_BUF
+ * bytes, which the kernel takes without blocking once poll() said there is
+ * room, so a stop request is seen within POLL_MS; once asked to stop, the
+ * output still pending gets STOP_GRACE_MS to drain, then is dropped.
+ */
+#define POLL_MS	      100
+#define STOP_GRACE_MS 500
+
+static struct {
+	int fd;
+	size_t chunk;	/* largest write; 0: any size */
+	bool poll;	/* wait for room before writing */
+	int error;	/* first failed write's errno */
+	size_t dropped; /* bytes given up when stopping with the reader blocked */
+	unsigned long long stop_deadline;
+} out = { .fd = 1 };
+
+/* Wait for room to write; false once the tool is stopping and the reader is still blocked. */
+static bool out_wait_room(void)
+{
+	struct pollfd p = { .fd = out.fd, .events = POLLOUT };
+
+	for (;;) {
+		if (tool_exiting && !out.stop_deadline)
+			out.stop_deadline = mono_ns() + STOP_GRACE_MS * 1000000ULL;
+		if (out.stop_deadline && mono_ns() >= out.stop_deadline)
+			return false;
+		if (poll(&p, 1, POLL_MS) > 0)
+			return true;
+	}
+}
+
+static ssize_t out_write(void *cookie, const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	if (out.error)
+		return -1;
+	while (done < len) {
+		size_t n = len - done;
+		ssize_t w;
+
+		if (out.chunk && n > out.chunk)
+			n = out.chunk;
+		if ((out.poll || tool_exiting) && !out_wait_room()) {
+			out.dropped += len - done;
+			return len; /* dropped on purpose: reported by output_finish() */
+		}
+		w = write(out.fd, buf + done, n);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w < 0) {
+			out.error = errno;
+			return -1;
+		}
+		done += w;
+	}
+	return len;
+}
+
 void output_init(void)
 {
+	static const cookie_io_functions_t io = { .write = out_write };
 	static char buf[1 << 16];
+	struct stat st;
+	FILE *f;
 
-	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 	output_mark_start();
+	if (!fstat(out.fd, &st)) {
+		out.poll = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(out.fd);
+		if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+			out.chunk = PIPE_BUF;
+	}
+	fflush(stdout);
+	f = fopencookie(NULL, "w", io);
+	if (f)
+		stdout = f;
+	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+}
+
+int output_flush(void)
+{
+	fflush(stdout);
+	if (out.error) {
+		errno = out.error;
+		return -1;
+	}
+	return 0;
+}
+
+int output_finish(void)
+{
+	static bool said;
+
+	if (output_flush() && !said) {
+		said = true;
+		cli_warn("cannot write the output: %s", strerror(out.error));
+	}
+	if (out.dropped && !said) {
+		said = true;
+		cli_warn("stopped while the output was blocked: %zu bytes of output dropped",
+			 out.dropped);
+	}
+	return said ? -1 : 0;
 }
 
 void output_mark_start(void)
@@ -39,79 +148,9 @@ char *time_hms(char *buf, size_t len)
 	return buf;
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (len > n)
-		return 0;
-	cp = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF, and C1 controls. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-		return 0;
-	return len;
-}
-
-static size_t escape_into(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t n = strnlen(src, srclen), i = 0, o = 0;
-
-	if (!dstlen)
-		return 0;
-	while (i < n) {
-		size_t seq = s[i] >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
-		char tmp[5];
-		size_t w;
-
-		if (seq) {
-			memcpy(tmp, s + i, seq);
-			w = seq;
-			i += seq;
-		} else if (s[i] < 0x20 || s[i] >= 0x7f) {
-			w = snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
-			i++;
-		} else if (s[i] == '\\' || (quote && s[i] == '"')) {
-			tmp[0] = '\\';
-			tmp[1] = s[i++];
-			w = 2;
-		} else {
-			tmp[0] = s[i++];
-			w = 1;
-		}
-		if (o + w >= dstlen)
-			break;
-		memcpy(dst + o, tmp, w);
-		o += w;
-	}
-	dst[o] = '\0';
-	return o;
-}
-
-size_t str_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
-{
-	return escape_into(dst, dstlen, src, srclen, false);
-}
-
 void print_escaped(FILE *f, const char *src, size_t srclen)
 {
-	char buf[4 * 4096 + 1];
-
-	if (srclen > 4096)
-		srclen = 4096;
-	escape_into(buf, sizeof(buf), src, srclen, false);
-	fputs(buf, f);
+	print_escaped_col(f, src, srclen, 0);
 }
 
 void print_quoted(FILE *f, const char *src, size_t srclen)
@@ -120,7 +159,7 @@ void print_quoted(FILE *f, const char *src, size_t srclen)
 
 	if (srclen > 4096)
 		srclen = 4096;
-	escape_into(buf, sizeof(buf), src, srclen, true);
+	str_escape_quoted(buf, sizeof(buf), src, srclen);
 	fprintf(f, "\"%s\"", buf);
 }
 
@@ -133,31 +172,6 @@ static void json_sep(struct json *j, const char *key)
 	j->need_comma[j->depth] = true;
 	if (key)
 		fprintf(j->f, "\"%s\":", key);
-}
-
-static void json_string_body(FILE *f, const char *s, size_t maxlen)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, maxlen), i = 0;
-
-	fputc('"', f);
-	while (i < n) {
-		size_t seq = p[i] >= 0x80 ? utf8_seq_len(p + i, n - i) : 0;
-
-		if (seq) {
-			fwrite(p + i, 1, seq, f);
-			i += seq;
-			continue;
-		}
-		if (p[i] == '"' || p[i] == '\\')
-			fprintf(f, "\\%c", p[i]);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			fprintf(f, "\\u%04x", p[i]);
-		else
-			fputc(p[i], f);
-		i++;
-	}
-	fputc('"', f);
 }
 
 void json_begin(struct json *j, FILE *f)
@@ -210,7 +224,7 @@ void json_arr_end(struct json *j)
 void json_strn(struct json *j, const char *key, const char *val, size_t maxlen)
 {
 	json_sep(j, key);
-	json_string_body(j->f, val, maxlen);
+	json_write_string(j->f, val, maxlen);
 }
 
 void json_str(struct json *j, const char *key, const char *val)

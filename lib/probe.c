@@ -460,10 +460,10 @@ int filter_set_cgroup(struct bpf_object *obj, const char *path)
 		return -ENOENT;
 	fd = open(path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		cli_die("cannot open cgroup '%s': %s", path, strerror(errno));
+		cli_die("cannot open cgroup '%s': %s", cli_shown(path), strerror(errno));
 	err = bpf_map__update_elem(map, &zero, sizeof(zero), &fd, sizeof(fd), BPF_ANY);
 	close(fd);
 	if (err)
-		cli_die("cannot set cgroup filter '%s': %s", path, strerror(-err));
+		cli_die("cannot set cgroup filter '%s': %s", cli_shown(path), strerror(-err));
 	return 0;
 }

@@ -2,6 +2,7 @@
 # Build and test dependencies of bpfscope.
 #   deps.sh check    name what is missing and how to install it (exit 1 if anything is)
 #   deps.sh install  install what is missing with the distribution's package manager
+#                    (through sudo when not run as root)
 #   deps.sh test     like install, for what the tests need as well
 set -u
 mode=${1:-check}
@@ -13,6 +14,7 @@ llvm-strip llvm llvm
 bpftool bpftool bpftool
 make make make
 cc gcc gcc
+objcopy binutils binutils
 /usr/include/bpf/libbpf.h libbpf-dev libbpf-devel
 @libbpf.a libbpf-dev libbpf-static
 /usr/include/libelf.h libelf-dev elfutils-libelf-devel
@@ -60,22 +62,27 @@ missing_pkgs() {
 		[ -n "$what" ] || continue
 		have "$what" && continue
 		if [ $col = 2 ]; then echo "$deb"; else echo "$rpm"; fi
-	done | sort -u | tr '\n' ' '
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 install_pkgs() {
 	pkgs=$1
 	[ -n "$pkgs" ] || return 0
+	root=
 	if [ "$(id -u)" != 0 ]; then
-		echo "deps: installing needs root: sudo make deps" >&2
-		return 1
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "deps: installing $pkgs needs root, and there is no sudo here:" \
+				"run make deps as root (su -c 'make deps')" >&2
+			return 1
+		fi
+		root=sudo
 	fi
 	echo "deps: installing $pkgs"
 	case $pm in
-	apt) export DEBIAN_FRONTEND=noninteractive
-	     apt-get update -qq >/dev/null &&
-	     apt-get install -y -qq --no-install-recommends $pkgs >/dev/null ;;
-	dnf) dnf install -y -q $pkgs ;;
+	apt) $root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+	     $root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $pkgs >/dev/null ;;
+	dnf) $root dnf install -y -q $pkgs ;;
 	*) echo "deps: no apt-get or dnf here; install by hand: $pkgs" >&2; return 1 ;;
 	esac
 }
@@ -84,10 +91,10 @@ case $mode in
 check)
 	pkgs=$(missing_pkgs "$BUILD_DEPS")
 	if [ -n "$pkgs" ]; then
-		cmd="sudo apt-get install $pkgs"
-		[ $pm = dnf ] && cmd="sudo dnf install $pkgs"
+		cmd="apt-get install $pkgs"
+		[ $pm = dnf ] && cmd="dnf install $pkgs"
 		echo "bpfscope: missing build packages: $pkgs" >&2
-		echo "bpfscope: install them with: sudo make deps   (or: $cmd)" >&2
+		echo "bpfscope: install them with: make deps   (or, as root: $cmd)" >&2
 		exit 1
 	fi ;;
 install) install_pkgs "$(missing_pkgs "$BUILD_DEPS$TEST_DEPS")" ;;

@@ -1,15 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Filters every tool shares, configured through rodata before load so the
- * verifier drops the branches a run does not use.
+ * Filters every tool shares, set by the option groups of lib/opts.c through
+ * rodata before load (no tool writes them), so the verifier drops the
+ * branches a run does not use.
  */
 #ifndef BPFSCOPE_FILTER_BPF_H
 #define BPFSCOPE_FILTER_BPF_H
 
-const volatile __u32 filter_tgid = 0;	/* -p: process */
-const volatile __u32 filter_tid = 0;	/* -L / -t: thread */
-const volatile __u32 filter_uid = -1;	/* -u: user; (u32)-1 = any */
+#include <bpf/bpf_core_read.h>
+
+#include "shared.h"
+
+const volatile __u32 filter_tgid = 0;	   /* -p: process */
+const volatile __u32 filter_tid = 0;	   /* -t / -L: thread */
+const volatile __u32 filter_uid = -1;	   /* -u: user; (u32)-1 = any */
 const volatile bool filter_cgroup = false; /* -c: cgroup in filter_cgroup_map */
+/* -n: command names containing filter_comm (filter_comm_len bytes) */
+const volatile char filter_comm[TASK_COMM_LEN] = {};
+const volatile __u32 filter_comm_len = 0;
+/* The tool itself, never reported (as numbered in pidns_ino when that is set). */
+const volatile __u32 self_tgid = 0;
+/*
+ * The tool's PID namespace when it is not the initial one: its -p/-t
+ * numbers and self_tgid are numbers in that namespace (Linux 5.7 helper).
+ */
+const volatile __u64 pidns_dev = 0;
+const volatile __u64 pidns_ino = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
@@ -18,11 +34,48 @@ struct {
 	__type(value, __u32);
 } filter_cgroup_map SEC(".maps");
 
-/* Does the current task pass the pid/tid/uid/cgroup filters? */
-static __always_inline bool filter_current(void)
+/* Process and thread id of the current task, as the tool's PID namespace numbers them. */
+static __always_inline __u64 current_ids(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	struct bpf_pidns_info ns = {};
 
+	if (!pidns_ino)
+		return bpf_get_current_pid_tgid();
+	if (bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)))
+		return 0; /* not visible from the tool's namespace */
+	return (__u64)ns.tgid << 32 | ns.pid;
+}
+
+/* Does the current command name contain filter_comm? */
+static __always_inline bool comm_matches(void)
+{
+	char comm[TASK_COMM_LEN];
+	__u32 i, j;
+
+	if (!filter_comm_len)
+		return true;
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (i = 0; i + filter_comm_len < TASK_COMM_LEN; i++) {
+		for (j = 0; j < filter_comm_len && i + j < TASK_COMM_LEN; j++) {
+			if (comm[i + j] != filter_comm[j])
+				break;
+		}
+		if (j == filter_comm_len)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does the current task pass the self, pid/tid, uid and cgroup filters?  For
+ * a tool that checks the name later (execsnoop: the name after the exec).
+ */
+static __always_inline bool filter_current_but_comm(void)
+{
+	__u64 id = current_ids();
+
+	if (self_tgid && (id >> 32) == self_tgid)
+		return false;
 	if (filter_tgid && (id >> 32) != filter_tgid)
 		return false;
 	if (filter_tid && (__u32)id != filter_tid)
@@ -34,9 +87,44 @@ static __always_inline bool filter_current(void)
 	return true;
 }
 
-/* The same for a task that is not current (e.g. a task being woken). */
-static __always_inline bool filter_task(__u32 tgid, __u32 tid)
+/* Does the current task pass every filter: the above and the name (-n)? */
+static __always_inline bool filter_current(void)
 {
+	return filter_current_but_comm() && comm_matches();
+}
+
+/* The number of pid in the tool's PID namespace, 0 if it has none there. */
+static __always_inline __u32 pid_nr_in_tool_ns(struct pid *pid)
+{
+	unsigned int level, i;
+
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	for (i = 0; i <= level && i < 32; i++) {
+		struct upid *up = (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+				  i * bpf_core_type_size(struct upid);
+
+		if (BPF_CORE_READ(up, ns, ns.inum) == pidns_ino)
+			return BPF_CORE_READ(up, nr);
+	}
+	return 0;
+}
+
+/* Does task t (not necessarily current, e.g. one being woken) pass the -p/-t filters? */
+static __always_inline bool filter_task(struct task_struct *t)
+{
+	__u32 tgid, tid;
+
+	if (!filter_tgid && !filter_tid)
+		return true;
+	if (pidns_ino) {
+		tid = pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
+		tgid = pid_nr_in_tool_ns(BPF_CORE_READ(t, group_leader, thread_pid));
+	} else {
+		tid = BPF_CORE_READ(t, pid);
+		tgid = BPF_CORE_READ(t, tgid);
+	}
 	if (filter_tgid && tgid != filter_tgid)
 		return false;
 	if (filter_tid && tid != filter_tid)

@@ -250,6 +250,38 @@ else
 	fi
 fi
 
+# -d PARTITION: refused, naming the disk to use.  The partition table is written
+# here: one MBR entry, a Linux partition of 2048 sectors from sector 2048.
+name="-d with a partition names its disk"
+img=$TMP/part.img
+truncate -s 8M "$img"
+{
+	head -c 446 /dev/zero
+	printf '\x00\x00\x00\x00\x83\x00\x00\x00\x00\x08\x00\x00\x00\x08\x00\x00'
+	head -c 48 /dev/zero
+	printf '\x55\xaa'
+} | dd of="$img" conv=notrunc status=none
+if ! LOOP_P=$(losetup -f --show -P "$img"); then
+	skip "$name" "cannot create a partitioned loop device"
+else
+	on_exit "losetup -d $LOOP_P"
+	disk=$(basename "$LOOP_P")
+	for ((i = 0; i < 40; i++)); do
+		[ -e "/sys/class/block/${disk}p1" ] && break
+		sleep 0.05
+	done
+	"$BIN/biolatency" -d "${disk}p1" >"$TMP/bad" 2>"$TMP/bad.err"
+	rc=$?
+	if [ ! -e "/sys/class/block/${disk}p1" ]; then
+		skip "$name" "the kernel made no partition device for $disk (CONFIG_MSDOS_PARTITION?)"
+	elif [ $rc = 2 ] && [ "$(wc -l <"$TMP/bad.err")" = 1 ] &&
+		grep -q "a partition; requests are counted per disk, use -d $disk\$" "$TMP/bad.err"; then
+		ok "$name"
+	else
+		fail "$name" "rc=$rc: $(cat "$TMP/bad.err")"
+	fi
+fi
+
 # Bad input: one line on stderr and exit status 2.
 for case in "2 -d no_such_disk_$$" "2 -d ../sda" "2 -Q 0" "2 -c /nonexistent_$$"; do
 	want=${case%% *}

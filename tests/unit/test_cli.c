@@ -94,13 +94,37 @@ static bool one_line(const char *s)
 		      o.status, o.value, o.err);                                          \
 	} while (0)
 
+/* What a message echoes of the user's input: escaped, one line, cut. */
+static void test_echo_hygiene(void)
+{
+	static char huge[65536];
+	struct outcome o;
+
+	o = run(parse_interval, "1\n2\x1b[31m\xe2\x80\xae");
+	CHECK("newline, ESC and U+202E in an echo are escaped",
+	      o.status == 2 && one_line(o.err) && strstr(o.err, "1\\x0a2\\x1b[31m\\xe2\\x80\\xae") &&
+		      !strchr(o.err, '\x1b'),
+	      "status %d, stderr \"%s\"", o.status, o.err);
+	memset(huge, 'a', sizeof(huge) - 1);
+	o = run(parse_interval, huge);
+	CHECK("a 64 KiB argument is echoed cut, with ...",
+	      o.status == 2 && one_line(o.err) && strlen(o.err) < 200 && strstr(o.err, "aaa...'"),
+	      "status %d, %zu bytes", o.status, strlen(o.err));
+}
+
 int main(void)
 {
 	char self[16];
 
 	snprintf(self, sizeof(self), "%d", getpid());
 	EXPECT_VALUE("number in range accepted", parse_interval, "5", 5);
-	EXPECT_VALUE("hex accepted", parse_interval, "0x10", 16);
+	EXPECT_VALUE("leading zeros are decimal, not octal", parse_interval, "010", 10);
+	EXPECT_VALUE("09 is nine", parse_interval, "09", 9);
+	EXPECT_ERROR("hex rejected", parse_interval, "0x10", "not a number");
+	EXPECT_ERROR("leading space rejected", parse_interval, " 1", "not a number");
+	EXPECT_ERROR("trailing space rejected", parse_interval, "1 ", "not a number");
+	EXPECT_ERROR("plus sign rejected", parse_interval, "+5", "not a number");
+	EXPECT_ERROR("negative is out of range", parse_interval, "-5", "must be 1..100");
 	EXPECT_ERROR("non-number rejected", parse_interval, "5s", "not a number");
 	EXPECT_ERROR("empty rejected", parse_interval, "", "not a number");
 	EXPECT_ERROR("zero below range rejected", parse_interval, "0", "must be 1..100");
@@ -115,6 +139,10 @@ int main(void)
 	EXPECT_VALUE("numeric uid accepted", parse_uid, "1234", 1234);
 	EXPECT_VALUE("user name accepted", parse_uid, "root", 0);
 	EXPECT_ERROR("unknown user rejected", parse_uid, "no_such_user_xyz", "no such user");
+	EXPECT_ERROR("a passwd line is no user name", parse_uid, "root:x:0", "no such user");
+	EXPECT_ERROR("a prefix of a user name is none", parse_uid, "roo", "no such user");
+	EXPECT_ERROR("empty user rejected", parse_uid, "", "no such user");
+	test_echo_hygiene();
 	EXPECT_ERROR("negative count rejected", parse_ull, "-5", "non-negative");
 	return unit_exit();
 }

@@ -81,9 +81,51 @@ static void test_json(void)
 	char *out = render_json(fill_event);
 
 	CHECK_STR("JSON escapes and nests", out,
-		  "{\"path\":\"a\\\"b\\\\c\\u000a\\u0001\",\"fd\":-2,\"args\":[\"x\",\"yz\"],"
+		  "{\"path\":\"a\\\"b\\\\\\\\c\\u000a\\u0001\",\"fd\":-2,\"args\":[\"x\",\"yz\"],"
 		  "\"o\":{\"t\":true,\"n\":null},\"u\":18446744073709551615}\n");
 	free(out);
+}
+
+static void fill_bytes(struct json *j)
+{
+	json_str(j, "invalid", "\xff\xfe");
+	json_str(j, "valid", "\xc3\xbf\xc3\xbe");
+	json_str(j, "bidi", "a\xe2\x80\xae" "b\xe2\x81\xa6");
+}
+
+/* Invalid bytes and the valid characters of the same value must not read alike. */
+static void test_json_bytes(void)
+{
+	char *out = render_json(fill_bytes);
+
+	CHECK_STR("JSON: invalid bytes, valid U+00FF U+00FE and bidi controls are distinct", out,
+		  "{\"invalid\":\"\\\\xff\\\\xfe\",\"valid\":\"\xc3\xbf\xc3\xbe\","
+		  "\"bidi\":\"a\\u202eb\\u2066\"}\n");
+	free(out);
+}
+
+static void test_text_forms(void)
+{
+	char buf[128], *col = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_STR("text: U+202E and U+2066 escaped", escaped("a\xe2\x80\xae" "b\xe2\x81\xa6", 64),
+		  "a\\xe2\\x80\\xaeb\\xe2\\x81\\xa6");
+	CHECK_STR("text: U+2028 escaped", escaped("\xe2\x80\xa8", 64), "\\xe2\\x80\\xa8");
+	str_escape_short(buf, sizeof(buf), "abcdefghij", 8);
+	CHECK_STR("short echo cut with ...", buf, "abcde...");
+	str_escape_short(buf, sizeof(buf), "abcdefgh", 8);
+	CHECK_STR("short echo that fits is whole", buf, "abcdefgh");
+	f = open_memstream(&col, &len);
+	print_escaped_col(f, "a\tb", 16, 8);
+	fputc('|', f);
+	print_escaped_col(f, "caf\xc3\xa9", 16, 8);
+	fputc('|', f);
+	fclose(f);
+	CHECK_STR("columns padded by what is shown (escapes wide, UTF-8 narrow)", col,
+		  "a\\x09b  |caf\xc3\xa9    |");
+	free(col);
 }
 
 static void test_names(void)
@@ -103,6 +145,8 @@ int main(void)
 {
 	test_escape();
 	test_json();
+	test_json_bytes();
+	test_text_forms();
 	test_names();
 	return unit_exit();
 }

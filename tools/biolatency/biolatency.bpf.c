@@ -6,7 +6,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/bits.bpf.h"
-#include "bpf/compat.bpf.h"
+#include "bpf/blk.bpf.h"
 #include "bpf/filter.bpf.h"
 #include "bpf/maps.bpf.h"
 #include "bpf/missed.bpf.h"
@@ -16,16 +16,7 @@ const volatile bool per_disk = false;	/* -D */
 const volatile bool per_flags = false;	/* -F */
 const volatile bool queued = false;	/* -Q */
 const volatile bool in_msecs = false;	/* -m */
-const volatile __u32 filter_dev = 0;	/* -d, kernel dev_t layout; 0 = any */
 const volatile __u32 flags_mask = 0;	/* the op bits and the flag bits user space names */
-
-/*
- * Linux 5.11 (commit a54895fa057c) dropped the request_queue argument of the
- * request tracepoints: block_rq_insert and block_rq_issue went from (q, rq) to
- * (rq).  User space reads the prototypes from BTF and says where rq is.
- */
-const volatile bool insert_has_queue_arg = false;
-const volatile bool issue_has_queue_arg = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -46,13 +37,6 @@ PERCPU_SLOT_MAP(hist_all, struct hist);
 
 static const struct hist zero_hist;
 
-static __always_inline __u32 rq_devt(struct request *rq)
-{
-	struct gendisk *disk = request_disk(rq);
-
-	return disk ? disk_devt(disk) : 0;
-}
-
 static __always_inline int on_rq_start(struct request *rq, bool insert)
 {
 	__u64 ts;
@@ -60,7 +44,7 @@ static __always_inline int on_rq_start(struct request *rq, bool insert)
 
 	if (!filter_current())
 		return 0;
-	if (filter_dev && rq_devt(rq) != filter_dev)
+	if (!rq_dev_matches(rq))
 		return 0;
 	ts = bpf_ktime_get_ns();
 	/* With -Q the insert time, when there was an insert, outlives the issue. */
@@ -108,46 +92,40 @@ static __always_inline int on_rq_complete(struct request *rq)
 	return 0;
 }
 
-static __always_inline struct request *rq_arg(__u64 *args, bool has_queue_arg)
-{
-	return (struct request *)(has_queue_arg ? args[1] : args[0]);
-}
-
 SEC("tp_btf/block_rq_insert")
 int block_rq_insert_btf(__u64 *ctx)
 {
-	return on_rq_start(rq_arg(ctx, insert_has_queue_arg), true);
+	return on_rq_start(rq_of_insert(ctx), true);
 }
 
 SEC("raw_tp/block_rq_insert")
 int block_rq_insert_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_rq_start(rq_arg(ctx->args, insert_has_queue_arg), true);
+	return on_rq_start(rq_of_insert(ctx->args), true);
 }
 
 SEC("tp_btf/block_rq_issue")
 int block_rq_issue_btf(__u64 *ctx)
 {
-	return on_rq_start(rq_arg(ctx, issue_has_queue_arg), false);
+	return on_rq_start(rq_of_issue(ctx), false);
 }
 
 SEC("raw_tp/block_rq_issue")
 int block_rq_issue_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_rq_start(rq_arg(ctx->args, issue_has_queue_arg), false);
+	return on_rq_start(rq_of_issue(ctx->args), false);
 }
 
-/* block_rq_complete has been (rq, error, nr_bytes) on every kernel with BPF. */
 SEC("tp_btf/block_rq_complete")
 int block_rq_complete_btf(__u64 *ctx)
 {
-	return on_rq_complete((struct request *)ctx[0]);
+	return on_rq_complete(rq_of_complete(ctx));
 }
 
 SEC("raw_tp/block_rq_complete")
 int block_rq_complete_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_rq_complete((struct request *)ctx->args[0]);
+	return on_rq_complete(rq_of_complete(ctx->args));
 }
 
 char LICENSE[] SEC("license") = "GPL";

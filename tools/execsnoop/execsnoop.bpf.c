@@ -12,7 +12,7 @@
 #define EVENT_MAX_SIZE (sizeof(struct exec_event))
 #include "bpf/events.bpf.h"
 
-const volatile bool report_failed = false;
+const volatile bool filter_failed = false; /* -x: failed execs too */
 const volatile __u32 max_args = MAX_ARGS_DEFAULT;
 
 /* Execs in flight; user space sizes it to the CPU count (preallocation is start-up time). */
@@ -25,47 +25,54 @@ struct {
 
 static const struct exec_event empty_event;
 
+/*
+ * Append one string at e->args + e->args_size: up to a page of it, so a long
+ * "sh -c" command line is shown whole.  Returns false when no more fit, or
+ * this one was cut (args_truncated is set then).
+ */
+static __always_inline bool append_arg(struct exec_event *e, const char *arg)
+{
+	__u32 off = e->args_size;
+	long len;
+
+	if (off >= ARGS_BUF_LEN) {
+		e->args_truncated = 1;
+		return false;
+	}
+	len = bpf_probe_read_user_str(&e->args[off & (ARGS_BUF_LEN - 1)], ARG_MAX_LEN, arg);
+	if (len <= 0)
+		return false;
+	e->args_size += len;
+	e->args_count++;
+	if (len == ARG_MAX_LEN) {
+		e->args_truncated = 1;
+		return false;
+	}
+	return true;
+}
+
 /* fd_only: execveat(fd, "", ..., AT_EMPTY_PATH), as fexecve() does: show argv[0] as the program. */
 static __always_inline void copy_args(struct exec_event *e, const char *path,
 				      const char *const *argv, bool fd_only)
 {
-	long len;
+	const char *arg = NULL;
+	char first;
 	int i;
 
-	len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, path);
-	if (len == 1 && fd_only) {
-		const char *arg0 = NULL;
-
-		bpf_probe_read_user(&arg0, sizeof(arg0), &argv[0]);
-		if (arg0)
-			len = bpf_probe_read_user_str(e->args, ARG_MAX_LEN, arg0);
-	}
-	if (len <= 0)
+	if (fd_only && !bpf_probe_read_user(&first, 1, path) && !first)
+		bpf_probe_read_user(&path, sizeof(path), &argv[0]);
+	if (!path || !append_arg(e, path))
 		return;
-	e->args_size = len;
-	e->args_count = 1;
-
 #pragma unroll
 	for (i = 1; i < MAX_ARGS_LIMIT; i++) {
-		const char *arg = NULL;
-		__u32 off = e->args_size;
-
-		if (i >= max_args) {
-			bpf_probe_read_user(&arg, sizeof(arg), &argv[i]);
-			e->args_truncated = arg != NULL;
-			return;
-		}
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
 			return;
-		if (off > ARGS_BUF_LEN - ARG_MAX_LEN) {
+		if (i >= max_args) {
 			e->args_truncated = 1;
 			return;
 		}
-		len = bpf_probe_read_user_str(&e->args[off], ARG_MAX_LEN, arg);
-		if (len <= 0)
+		if (!append_arg(e, arg))
 			return;
-		e->args_size += len;
-		e->args_count++;
 	}
 }
 
@@ -78,7 +85,7 @@ static __always_inline int on_exec_enter(const char *path, const char *const *ar
 	struct task_struct *task;
 	struct exec_event *e;
 
-	if (!filter_current())
+	if (!filter_current_but_comm())
 		return 0;
 	if (bpf_map_update_elem(&pending, &tid, &empty_event, BPF_ANY)) {
 		events_count_lost();
@@ -104,7 +111,8 @@ static __always_inline int on_exec_exit(void *ctx, long ret)
 	e = bpf_map_lookup_elem(&pending, &tid);
 	if (!e)
 		return 0;
-	if (ret < 0 && !report_failed)
+	/* -n: the name the exec gave, or the caller's if it failed */
+	if ((ret < 0 && !filter_failed) || !comm_matches())
 		goto out;
 	e->retval = ret;
 	e->ts_ns = bpf_ktime_get_ns();

@@ -25,10 +25,7 @@
 #define O_ACCMODE  3
 #define MOUNT_HOPS 2 /* mounts stacked on one directory crossed per step */
 
-const volatile __u32 self_tgid = 0; /* the tool itself is never reported */
 const volatile bool failed_only = false;
-const volatile char filter_comm[TASK_COMM_LEN] = {};
-const volatile __u32 filter_comm_len = 0;
 /* -f: an open passes if it has any bit of flags_any or its access mode is in accmodes. */
 const volatile __u64 flags_any = 0;
 const volatile __u32 accmodes = 0; /* bit (flags & O_ACCMODE) */
@@ -61,28 +58,9 @@ struct {
 	__type(value, struct open_args);
 } stash SEC(".maps");
 
-static __always_inline bool comm_wanted(void)
-{
-	char comm[TASK_COMM_LEN];
-	__u32 i, j;
-
-	if (!filter_comm_len)
-		return true;
-	bpf_get_current_comm(comm, sizeof(comm));
-	for (i = 0; i + filter_comm_len < TASK_COMM_LEN; i++) {
-		for (j = 0; j < filter_comm_len; j++) {
-			if (comm[i + j] != filter_comm[j])
-				break;
-		}
-		if (j == filter_comm_len)
-			return true;
-	}
-	return false;
-}
-
 static __always_inline bool task_wanted(void)
 {
-	return (bpf_get_current_pid_tgid() >> 32) != self_tgid && filter_current() && comm_wanted();
+	return filter_current();
 }
 
 static __always_inline bool flags_wanted(__u64 flags)

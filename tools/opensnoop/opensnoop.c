@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "events.h"
 #include "names.h"
 #include "output.h"
@@ -489,7 +489,7 @@ int main(int argc, char **argv)
 	if (choose_hooks(skel) || events_configure(skel->obj))
 		goto cleanup;
 
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
+	if (tool_load(skel->skeleton) || (opts.cgroup && filter_set_cgroup(skel->obj, opts.cgroup)) || tool_attach(skel->skeleton))
 		goto cleanup;
 	ev = events_open(skel->obj, handle_event, NULL);
 	if (!ev)

@@ -2,7 +2,7 @@
 #ifndef OPENSNOOP_H
 #define OPENSNOOP_H
 
-#define TASK_COMM_LEN 16
+#include "shared.h"
 #define PATH_LEN      256  /* path as passed to open(), NUL included */
 #define NAME_LEN      256  /* one directory name (NAME_MAX + NUL) */
 #define DIR_BUF_LEN   4096 /* directory names for -F */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "tool.h"
 #include "events.h"
 #include "stacks.h"
 #include "profile.h"

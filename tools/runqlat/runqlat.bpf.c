@@ -49,9 +49,7 @@ static __always_inline bool task_wanted(struct task_struct *t, __u32 tid)
 {
 	if (!tid)
 		return false;
-	if (!filter_tgid && !filter_tid)
-		return true;
-	return filter_task(BPF_CORE_READ(t, tgid), tid);
+	return filter_task(t);
 }
 
 /* Record that tid was queued at ts; without create, only a task with an entry counts. */

@@ -1,46 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /* runqlat: summarize run queue (scheduler) latency as histograms. */
 #include <errno.h>
-#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <bpf/bpf.h>
 
-#include "cli.h"
 #include "hist.h"
 #include "output.h"
 #include "probe.h"
+#include "tool.h"
 #include "runqlat.h"
 #include "runqlat.skel.h"
 
-static struct opts {
-	bool timestamp;
+static struct {
 	bool msecs;
-	enum hist_by by;
-	pid_t pid;
-	const char *cgroup;
-	int interval;
-	int count;
-	int nposargs;
-} opts = { .interval = INT_MAX, .count = INT_MAX };
+	bool pidnss;
+} opts;
 
 enum { OPT_PIDNSS = 0x100 };
 
-static const struct argp_option options[] = {
-	{ "timestamp", 'T', NULL, 0, "Include a timestamp (HH:MM:SS) with each output", 0 },
-	{ "milliseconds", 'm', NULL, 0, "Millisecond histograms (default: microseconds)", 0 },
-	{ "pids", 'P', NULL, 0, "Print a histogram per process ID", 0 },
-	{ "tids", 'L', NULL, 0, "Print a histogram per thread ID", 0 },
-	{ "pidnss", OPT_PIDNSS, NULL, 0, "Print a histogram per PID namespace", 0 },
-	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
-	{ "cgroup", 'c', "PATH", 0, "Trace tasks in this cgroup (v2 path) only", 0 },
+static const struct opt_pick picks[] = {
+	{ OPT_TIME, 'T', "timestamp", "Include a timestamp (HH:MM:SS) with each output" },
+	{ OPT_PER_PID, 'P', NULL, "Print a histogram per process ID" },
+	{ OPT_PER_TID, 'L', NULL, "Print a histogram per thread ID" },
+	{ OPT_PID, 'p', NULL, NULL },
+	{ OPT_CGROUP, 'c', NULL, NULL },
+	{ OPT_INTERVAL, 0, NULL, NULL },
 	{},
 };
 
-static const char args_doc[] = "[INTERVAL [COUNT]]";
+static const struct argp_option options[] = {
+	{ "milliseconds", 'm', NULL, 0, "Millisecond histograms (default: microseconds)", 0 },
+	{ "pidnss", OPT_PIDNSS, NULL, 0, "Print a histogram per PID namespace", 0 },
+	{},
+};
 
 static const char doc[] =
 	"Summarize run queue (scheduler) latency as a histogram: the time tasks wait "
@@ -57,62 +52,31 @@ static const char doc[] =
 	"  runqlat -c /sys/fs/cgroup/system.slice  # tasks of that cgroup only\n"
 	"  runqlat --json 1       # one JSON object per second";
 
-static void set_by(enum hist_by by)
-{
-	if (opts.by != BY_NONE && opts.by != by)
-		cli_usage_error("-P, -L and --pidnss cannot be combined");
-	opts.by = by;
-}
-
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-
-/* The BPF cgroup filter works on the unified (v2) hierarchy only. */
-static const char *parse_cgroup(const char *path)
-{
-	struct statfs fs;
-	struct stat st;
-
-	if (stat(path, &st) || statfs(path, &fs))
-		cli_usage_error("invalid value '%s' for -c: %s", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode) || fs.f_type != CGROUP2_SUPER_MAGIC)
-		cli_usage_error("invalid value '%s' for -c: not a cgroup v2 directory", path);
-	return path;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	(void)arg;
+	(void)state;
 	switch (key) {
-	case 'T':
-		opts.timestamp = true;
-		break;
 	case 'm':
 		opts.msecs = true;
-		break;
-	case 'P':
-		set_by(BY_PID);
-		break;
-	case 'L':
-		set_by(BY_TID);
-		break;
+		return 0;
 	case OPT_PIDNSS:
-		set_by(BY_PIDNS);
-		break;
-	case 'p':
-		opts.pid = cli_parse_pid("-p", arg);
-		break;
-	case 'c':
-		opts.cgroup = parse_cgroup(arg);
-		break;
-	case ARGP_KEY_ARG:
-		cli_parse_interval_count(arg, &opts.interval, &opts.count, &opts.nposargs);
-		break;
+		opts.pidnss = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (opts.pidnss && gopts.key_by != KEY_NONE)
+			cli_usage_error("-P, -L and --pidnss cannot be combined");
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-	(void)state;
-	return 0;
+}
+
+static enum hist_by hist_by(void)
+{
+	if (opts.pidnss)
+		return BY_PIDNS;
+	return gopts.key_by == KEY_PID ? BY_PID : gopts.key_by == KEY_TID ? BY_TID : BY_NONE;
 }
 
 static const char *unit(void)
@@ -121,7 +85,9 @@ static const char *unit(void)
 }
 
 static const char *const by_label[] = {
-	[BY_PID] = "pid", [BY_TID] = "tid", [BY_PIDNS] = "pidns",
+	[BY_PID] = "pid",
+	[BY_TID] = "tid",
+	[BY_PIDNS] = "pidns",
 };
 
 /*
@@ -143,19 +109,12 @@ static unsigned int start_entries(void)
 	return threads * 2 > START_ENTRIES ? threads * 2 : START_ENTRIES;
 }
 
-/* One histogram section of an interval, in the types lib/hist.c takes. */
+/* One histogram section of an interval: the map's key, then its value (struct hist). */
 struct section {
 	__u32 id;
-	char comm[TASK_COMM_LEN];
 	uint64_t slots[MAX_SLOTS];
+	char comm[TASK_COMM_LEN];
 };
-
-static int cmp_section(const void *a, const void *b)
-{
-	const struct section *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
 
 /*
  * The single histogram is per CPU and never cleared: an interval is the
@@ -172,65 +131,25 @@ static int read_all(struct runqlat_bpf *skel, struct section *sec)
 	return err ? err : 1;
 }
 
-/* Take one histogram out of the map; lookup-and-delete is atomic from Linux 5.14. */
-static int take_hist(int fd, __u32 key, struct section *sec)
-{
-	static bool no_lookup_and_delete;
-	struct hist hist, *h = &hist;
-	int i;
-
-	if (!no_lookup_and_delete) {
-		if (!bpf_map_lookup_and_delete_elem(fd, &key, h))
-			goto found;
-		if (errno == ENOENT)
-			return -ENOENT;
-		no_lookup_and_delete = true;
-	}
-	if (bpf_map_lookup_elem(fd, &key, h))
-		return -errno;
-	bpf_map_delete_elem(fd, &key);
-found:
-	sec->id = key;
-	memcpy(sec->comm, h->comm, sizeof(sec->comm));
-	for (i = 0; i < MAX_SLOTS; i++)
-		sec->slots[i] = h->slots[i];
-	return 0;
-}
-
-/* Drain the per-id histograms into secs (at most MAX_HISTS), sorted by id. */
+/* The per-id histograms of the interval (at most MAX_HISTS), sorted by id. */
 static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
 {
-	static __u32 keys[MAX_HISTS];
-	int fd = bpf_map__fd(skel->maps.hists);
-	int nkeys = 0, n = 0, i;
-	__u32 *prev = NULL;
-
-	/* Collect the keys first: deleting while walking would restart the walk. */
-	while (nkeys < MAX_HISTS && !bpf_map_get_next_key(fd, prev, &keys[nkeys])) {
-		prev = &keys[nkeys];
-		nkeys++;
-	}
-	for (i = 0; i < nkeys; i++) {
-		if (!take_hist(fd, keys[i], &secs[n]))
-			n++;
-	}
-	qsort(secs, n, sizeof(*secs), cmp_section);
-	return n;
+	return hist_drain(bpf_map__fd(skel->maps.hists),
+			  &(struct hist_records){ .recs = secs,
+						  .rec_size = sizeof(*secs),
+						  .value_off = offsetof(struct section, slots),
+						  .max = MAX_HISTS });
 }
 
 static void print_text(const struct section *secs, int n)
 {
-	char hms[16];
 	int i;
 
-	putchar('\n');
-	if (opts.timestamp)
-		printf("%-8s\n", time_hms(hms, sizeof(hms)));
 	for (i = 0; i < n; i++) {
 		const struct section *s = &secs[i];
 
-		if (opts.by != BY_NONE) {
-			printf("\n%s = %u ", by_label[opts.by], s->id);
+		if (hist_by() != BY_NONE) {
+			printf("\n%s = %u ", by_label[hist_by()], s->id);
 			print_escaped(stdout, s->comm, sizeof(s->comm));
 			putchar('\n');
 		}
@@ -248,7 +167,7 @@ static void print_json(const struct section *secs, int n)
 	json_str(&j, "time", time_hms(hms, sizeof(hms)));
 	json_double(&j, "ts", secs_since_start(mono_ns()));
 	json_str(&j, "unit", unit());
-	if (opts.by == BY_NONE) {
+	if (hist_by() == BY_NONE) {
 		hist_json_log2(&j, "hist", secs[0].slots, MAX_SLOTS, unit());
 		json_end(&j);
 		return;
@@ -256,7 +175,7 @@ static void print_json(const struct section *secs, int n)
 	json_arr_begin(&j, "hists");
 	for (i = 0; i < n; i++) {
 		json_obj_begin(&j, NULL);
-		json_uint(&j, by_label[opts.by], secs[i].id);
+		json_uint(&j, by_label[hist_by()], secs[i].id);
 		json_strn(&j, "comm", secs[i].comm, sizeof(secs[i].comm));
 		hist_json_log2(&j, "hist", secs[i].slots, MAX_SLOTS, unit());
 		json_obj_end(&j);
@@ -265,11 +184,19 @@ static void print_json(const struct section *secs, int n)
 	json_end(&j);
 }
 
-static int print_interval(struct runqlat_bpf *skel, struct section *secs)
+struct interval_ctx {
+	struct runqlat_bpf *skel;
+	struct section *secs;
+};
+
+static int print_interval(void *ctx)
 {
+	struct interval_ctx *c = ctx;
+	struct runqlat_bpf *skel = c->skel;
+	struct section *secs = c->secs;
 	int n;
 
-	if (opts.by == BY_NONE)
+	if (hist_by() == BY_NONE)
 		n = read_all(skel, secs);
 	else
 		n = read_keyed(skel, secs);
@@ -281,7 +208,6 @@ static int print_interval(struct runqlat_bpf *skel, struct section *secs)
 		print_json(secs, n);
 	else
 		print_text(secs, n);
-	fflush(stdout);
 	return 0;
 }
 
@@ -306,59 +232,37 @@ static int choose_hooks(struct runqlat_bpf *skel)
 
 static void configure(struct runqlat_bpf *skel)
 {
-	skel->rodata->hist_by = opts.by;
+	skel->rodata->hist_by = hist_by();
 	skel->rodata->in_msecs = opts.msecs;
-	skel->rodata->filter_tgid = opts.pid;
-	skel->rodata->filter_cgroup = opts.cgroup != NULL;
 	bpf_map__set_max_entries(skel->maps.start, start_entries());
 	/* Only one of the histogram maps is used: keep the other minimal. */
-	if (opts.by == BY_NONE)
+	if (hist_by() == BY_NONE)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
-	struct runqlat_bpf *skel = NULL;
-	struct section *secs = NULL;
-	int i, err = 1;
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct interval_ctx ctx = { NULL, NULL };
+	int err = 1;
 
-	cli_parse(&argp, argc, argv, NULL);
-	tool_setup();
-
-	secs = calloc(opts.by == BY_NONE ? 1 : MAX_HISTS, sizeof(*secs));
-	if (!secs) {
-		cli_warn("out of memory");
-		goto cleanup;
-	}
-	skel = TOOL_OPEN(runqlat_bpf);
-	if (!skel) {
-		cli_warn("cannot open BPF object");
-		goto cleanup;
-	}
-	configure(skel);
-	if (choose_hooks(skel))
-		goto cleanup;
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, opts.cgroup))
-		goto cleanup;
-
-	if (!common_opts.json)
-		printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
-	tool_ready();
-	/* A signal ends the sleep early; the partial interval is still printed. */
-	for (i = 0; i < opts.count; i++) {
-		bool more = tool_sleep(opts.interval);
-
-		if (print_interval(skel, secs))
-			goto cleanup;
-		if (!more)
-			break;
-	}
-	tool_report_missed(skel->obj);
-	err = 0;
-
-cleanup:
-	runqlat_bpf__destroy(skel);
-	free(secs);
+	tool_parse(&argp, picks, argc, argv);
+	ctx.secs = calloc(hist_by() == BY_NONE ? 1 : MAX_HISTS, sizeof(*ctx.secs));
+	if (!ctx.secs)
+		cli_die("out of memory");
+	ctx.skel = TOOL_OPEN(runqlat_bpf);
+	if (!ctx.skel)
+		goto out;
+	configure(ctx.skel);
+	if (!choose_hooks(ctx.skel))
+		err = tool_run_intervals(&(struct tool_intervals){
+			.skel = ctx.skel->skeleton,
+			.banner = "Tracing run queue latency... Hit Ctrl-C to end.",
+			.print_interval = print_interval,
+			.ctx = &ctx,
+		});
+	runqlat_bpf__destroy(ctx.skel);
+out:
+	free(ctx.secs);
 	return err;
 }

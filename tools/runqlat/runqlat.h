@@ -2,7 +2,7 @@
 #ifndef RUNQLAT_H
 #define RUNQLAT_H
 
-#define TASK_COMM_LEN 16
+#include "shared.h"
 #define MAX_SLOTS 32		/* log2 slots: 2^31 usecs is 35 minutes */
 #define START_ENTRIES 10240	/* tasks with a run queue entry, at least */
 #define MAX_HISTS 10240		/* histograms per interval with -P, -L or --pidnss */

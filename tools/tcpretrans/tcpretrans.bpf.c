@@ -8,50 +8,25 @@
 
 #include "bpf/compat.bpf.h"
 #include "bpf/maps.bpf.h"
+#include "bpf/missed.bpf.h"
+#include "bpf/net.bpf.h"
 #include "tcpretrans.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct retrans_event))
 #include "bpf/events.bpf.h"
 
-#define AF_INET 2
-#define AF_INET6 10
-
 const volatile bool count_mode = false;
 const volatile __u8 target_ip = 0;	/* 4 or 6: only that family; 0: both */
 
+/* -c: retransmits per flow; a flow that finds the table full is counted as missed. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_FLOWS);
-	__type(key, struct flow_key);
+	__type(key, struct net_tuple);
 	__type(value, struct flow_count);
 } flows SEC(".maps");
 
-/* Retransmits -c could not count because the flow table was full. */
-__u64 flows_dropped = 0;
-
 static const struct flow_count zero_count;
-
-/* The flow of sk; false for a family that is not traced. */
-static __always_inline bool read_flow(const struct sock *sk, struct flow_key *k)
-{
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-
-	if (family == AF_INET && target_ip != 6) {
-		k->ip = 4;
-		bpf_core_read(k->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
-		bpf_core_read(k->daddr, 4, &sk->__sk_common.skc_daddr);
-	} else if (family == AF_INET6 && target_ip != 4 &&
-		   bpf_core_field_exists(sk->__sk_common.skc_v6_daddr)) {
-		k->ip = 6;
-		bpf_core_read(k->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(k->daddr, 16, &sk->__sk_common.skc_v6_daddr);
-	} else {
-		return false;
-	}
-	k->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	k->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	return true;
-}
 
 /* TCP_SKB_CB(skb)->seq: the control block lives in skb->cb. */
 static __always_inline __u32 skb_seq(const struct sk_buff *skb)
@@ -61,12 +36,12 @@ static __always_inline __u32 skb_seq(const struct sk_buff *skb)
 	return BPF_CORE_READ(tcb, seq);
 }
 
-static __always_inline int count_flow(const struct flow_key *key, __u8 type)
+static __always_inline int count_flow(const struct net_tuple *key, __u8 type)
 {
 	struct flow_count *c = map_lookup_or_init(&flows, key, &zero_count);
 
 	if (!c) {
-		__sync_fetch_and_add(&flows_dropped, 1);
+		count_missed();
 		return 0;
 	}
 	if (type == RETRANS_TLP)
@@ -79,10 +54,10 @@ static __always_inline int count_flow(const struct flow_key *key, __u8 type)
 static __always_inline int on_retransmit(void *ctx, const struct sock *sk,
 					 const struct sk_buff *skb, __u8 type)
 {
-	struct flow_key key = {};
+	struct net_tuple key = {};
 	struct retrans_event *e;
 
-	if (!sk || !read_flow(sk, &key))
+	if (!sk || !sock_tuple(sk, &key, target_ip))
 		return 0;
 	if (count_mode)
 		return count_flow(&key, type);
@@ -94,7 +69,7 @@ static __always_inline int on_retransmit(void *ctx, const struct sock *sk,
 	e->flow = key;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->seq = skb ? skb_seq(skb) : 0;
-	e->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	e->state = sock_state(sk);
 	e->type = type;
 	event_submit(ctx, e, sizeof(*e));
 	return 0;

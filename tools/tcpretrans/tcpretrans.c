@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcpretrans: trace TCP retransmits system wide, or count them per flow. */
-#include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <bpf/bpf.h>
 
-#include "cli.h"
-#include "events.h"
-#include "names.h"
+#include "hist.h"
+#include "net.h"
 #include "output.h"
 #include "probe.h"
+#include "row.h"
+#include "tool.h"
 #include "tcpretrans.h"
 #include "tcpretrans.skel.h"
 
-static struct opts {
+static struct {
 	bool sequence;
 	bool lossprobe;
 	bool count;
@@ -45,106 +43,66 @@ static const char doc[] =
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	(void)state;
 	switch (key) {
 	case 's':
 		opts.sequence = true;
-		break;
+		return 0;
 	case 'l':
 		opts.lossprobe = true;
-		break;
+		return 0;
 	case 'c':
 		opts.count = true;
-		break;
+		return 0;
 	case '4':
 	case '6':
 		if (opts.ip && opts.ip != key - '0')
 			cli_usage_error("-4 and -6 cannot be used together");
 		opts.ip = key - '0';
-		break;
+		return 0;
 	case ARGP_KEY_ARG:
-		cli_usage_error("unexpected argument '%s'", arg);
+		cli_usage_error("unexpected argument '%s'", cli_shown(arg));
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-	(void)state;
-	return 0;
 }
 
-static const char *addr_str(const struct flow_key *f, const __u8 *addr, char *buf, size_t len)
+static const char *type_str(const struct retrans_event *e)
 {
-	if (!inet_ntop(f->ip == 4 ? AF_INET : AF_INET6, addr, buf, len))
-		snprintf(buf, len, "?");
-	return buf;
+	return e->type == RETRANS_TLP ? "L" : "R";
 }
 
-static const char *state_str(int state, char *buf, size_t len)
+static void retrans_row(struct row *r, const void *rec)
 {
-	const char *name = tcp_state_name(state);
+	const struct retrans_event *e = rec;
+	const struct net_tuple *t = &e->flow;
+	char local[NET_ENDPOINT_LEN], remote[NET_ENDPOINT_LEN], num[16];
 
-	if (name)
-		return name;
-	snprintf(buf, len, "%d", state);
-	return buf;
+	net_endpoint(local, sizeof(local), t->ip, t->laddr, t->lport, NET_EP_COLON);
+	net_endpoint(remote, sizeof(remote), t->ip, t->raddr, t->rport, NET_EP_COLON);
+	row_hms(r, "TIME");
+	row_secs(r, NULL, e->ts_ns);
+	row_uint(r, "PID", "pid", -7, e->pid);
+	if (r->mode == ROW_JSON)
+		net_json_tuple(&r->j, t);
+	row_uint(r, "IP", NULL, -2, t->ip);
+	row_str(r, "LADDR:LPORT", NULL, -20, local, sizeof(local));
+	if (row_text_col(r, "T>", 0))
+		fprintf(r->f, "%s>", type_str(e));
+	row_str(r, "RADDR:RPORT", NULL, -20, remote, sizeof(remote));
+	row_str(r, NULL, "type", 0, type_str(e), 2);
+	if (r->mode == ROW_JSON)
+		net_json_tcp_state(&r->j, "state", e->state);
+	row_str(r, "STATE", NULL, opts.sequence ? -12 : 0, net_tcp_state(e->state, num, sizeof(num)),
+		sizeof(num));
+	row_uint(r, opts.sequence ? "SEQ" : NULL, "seq", 0, e->seq);
 }
 
-static void print_event_header(void)
+static void print_header(void)
 {
-	printf("%-8s %-7s %-2s %-20s %1s> %-20s", "TIME", "PID", "IP", "LADDR:LPORT", "T",
-	       "RADDR:RPORT");
-	if (opts.sequence)
-		printf(" %-12s %s\n", "STATE", "SEQ");
-	else
-		printf(" %s\n", "STATE");
-}
-
-static void print_text(const struct retrans_event *e)
-{
-	char laddr[INET6_ADDRSTRLEN], raddr[INET6_ADDRSTRLEN];
-	char local[INET6_ADDRSTRLEN + 8], remote[INET6_ADDRSTRLEN + 8];
-	char hms[16], num[16];
-	const char *state = state_str(e->state, num, sizeof(num));
-
-	snprintf(local, sizeof(local), "%s:%u",
-		 addr_str(&e->flow, e->flow.saddr, laddr, sizeof(laddr)), e->flow.lport);
-	snprintf(remote, sizeof(remote), "%s:%u",
-		 addr_str(&e->flow, e->flow.daddr, raddr, sizeof(raddr)), e->flow.dport);
-	printf("%-8s %-7u %-2u %-20s %1s> %-20s", time_hms(hms, sizeof(hms)), e->pid, e->flow.ip,
-	       local, e->type == RETRANS_TLP ? "L" : "R", remote);
-	if (opts.sequence)
-		printf(" %-12s %u\n", state, e->seq);
-	else
-		printf(" %s\n", state);
-}
-
-static void json_flow(struct json *j, const struct flow_key *f)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	json_uint(j, "ip", f->ip);
-	json_str(j, "laddr", addr_str(f, f->saddr, addr, sizeof(addr)));
-	json_uint(j, "lport", f->lport);
-	json_str(j, "raddr", addr_str(f, f->daddr, addr, sizeof(addr)));
-	json_uint(j, "rport", f->dport);
-}
-
-static void print_json(const struct retrans_event *e)
-{
-	const char *state = tcp_state_name(e->state);
-	struct json j;
-	char hms[16];
-
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_double(&j, "ts", secs_since_start(e->ts_ns));
-	json_uint(&j, "pid", e->pid);
-	json_flow(&j, &e->flow);
-	json_str(&j, "type", e->type == RETRANS_TLP ? "L" : "R");
-	if (state)
-		json_str(&j, "state", state);
-	else
-		json_uint(&j, "state", e->state);
-	json_uint(&j, "seq", e->seq);
-	json_end(&j);
+	printf("Tracing retransmits ... Hit Ctrl-C to end\n");
+	if (!opts.count)
+		row_print_header(retrans_row, &(struct retrans_event){});
 }
 
 static int handle_event(void *ctx, const void *data, size_t size)
@@ -155,17 +113,15 @@ static int handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(e))
 		return 0;
 	memcpy(&e, data, sizeof(e));
-	if (common_opts.json)
-		print_json(&e);
-	else
-		print_text(&e);
+	row_print(retrans_row, &e);
 	return 0;
 }
 
-struct flow {
-	struct flow_key key;
+/* -c: a flow and its totals as hist_drain lays them out; pages never used are never allocated. */
+static struct flow {
+	struct net_tuple key;
 	struct flow_count count;
-};
+} flows[MAX_FLOWS];
 
 static unsigned long long flow_total(const struct flow *f)
 {
@@ -183,75 +139,47 @@ static int cmp_flows(const void *a, const void *b)
 	return ta < tb ? -1 : ta > tb;
 }
 
-static int read_flows(struct bpf_map *map, struct flow **out)
+static const struct hist_records flow_table = {
+	.recs = flows,
+	.rec_size = sizeof(flows[0]),
+	.value_off = offsetof(struct flow, count),
+	.max = MAX_FLOWS,
+	.cmp = cmp_flows,
+};
+
+static void print_flow(const struct flow *f)
 {
-	struct flow_key key, next, *prev = NULL;
-	struct flow *flows;
-	int n = 0;
-
-	flows = calloc(MAX_FLOWS, sizeof(*flows));
-	if (!flows)
-		return -1;
-	while (n < MAX_FLOWS &&
-	       !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(map, &key, sizeof(key), &flows[n].count,
-					 sizeof(flows[n].count), 0))
-			continue;
-		flows[n++].key = key;
-	}
-	*out = flows;
-	return n;
-}
-
-static void print_flow_text(const struct flow *f)
-{
-	char laddr[INET6_ADDRSTRLEN], raddr[INET6_ADDRSTRLEN];
-	char local[INET6_ADDRSTRLEN + 10], remote[INET6_ADDRSTRLEN + 10];
-
-	snprintf(local, sizeof(local), "[%s]#%u",
-		 addr_str(&f->key, f->key.saddr, laddr, sizeof(laddr)), f->key.lport);
-	snprintf(remote, sizeof(remote), "[%s]#%u",
-		 addr_str(&f->key, f->key.daddr, raddr, sizeof(raddr)), f->key.dport);
-	printf("%-20s <-> %-20s %10llu\n", local, remote, flow_total(f));
-}
-
-static void print_flow_json(const struct flow *f)
-{
+	const struct net_tuple *t = &f->key;
+	char local[NET_ENDPOINT_LEN], remote[NET_ENDPOINT_LEN];
 	struct json j;
 
+	if (!common_opts.json) {
+		net_endpoint(local, sizeof(local), t->ip, t->laddr, t->lport, NET_EP_HASH);
+		net_endpoint(remote, sizeof(remote), t->ip, t->raddr, t->rport, NET_EP_HASH);
+		printf("%-20s <-> %-20s %10llu\n", local, remote, flow_total(f));
+		return;
+	}
 	json_begin(&j, stdout);
-	json_flow(&j, &f->key);
+	net_json_tuple(&j, t);
 	json_uint(&j, "retransmits", f->count.retransmits);
 	json_uint(&j, "tlps", f->count.tlps);
 	json_end(&j);
 }
 
-static int print_counts(struct tcpretrans_bpf *skel)
+/* -c, at the end: the per-flow totals the kernel kept. */
+static int print_counts(void *ctx)
 {
-	struct flow *flows;
-	int i, n;
+	struct tcpretrans_bpf *skel = ctx;
+	int i, n = hist_drain(bpf_map__fd(skel->maps.flows), &flow_table);
 
-	n = read_flows(skel->maps.flows, &flows);
 	if (n < 0) {
-		cli_warn("out of memory reading the flow table");
-		return -1;
+		cli_warn("cannot read the flow table: %s", strerror(-n));
+		return n;
 	}
-	qsort(flows, n, sizeof(*flows), cmp_flows);
 	if (!common_opts.json)
 		printf("\n%-25s %-25s %s\n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
-	for (i = 0; i < n; i++) {
-		if (common_opts.json)
-			print_flow_json(&flows[i]);
-		else
-			print_flow_text(&flows[i]);
-	}
-	free(flows);
-	fflush(stdout);
-	if (skel->bss->flows_dropped)
-		cli_warn("%llu retransmits not counted: more than %d flows",
-			 (unsigned long long)skel->bss->flows_dropped, MAX_FLOWS);
+	for (i = 0; i < n; i++)
+		print_flow(&flows[i]);
 	return 0;
 }
 
@@ -278,50 +206,28 @@ static int choose_hooks(struct tcpretrans_bpf *skel)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct tcpretrans_bpf *skel = NULL;
-	struct events *ev = NULL;
+	struct tcpretrans_bpf *skel;
 	int err = 1;
 
+	/*
+	 * No option group: tool_parse would hand argp an empty option list, which
+	 * glibc's --help leaks (lib/opts.c should pass NULL then).
+	 */
 	cli_parse(&argp, argc, argv, NULL);
-	tool_setup();
-
 	skel = TOOL_OPEN(tcpretrans_bpf);
-	if (!skel) {
-		cli_warn("cannot open BPF object");
-		goto cleanup;
-	}
+	if (!skel)
+		return 1;
+	/* -c sends no events: the kernel counts, and the totals are printed at the end. */
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->target_ip = opts.ip;
-	if (choose_hooks(skel) || events_configure(skel->obj))
-		goto cleanup;
-	/* Probing is done: drop its copy of the kernel BTF before libbpf parses its own. */
-	if (tool_load(skel->skeleton) || tool_attach(skel->skeleton, NULL))
-		goto cleanup;
-	/* -c sends no events: the totals are read from the flow table at the end. */
-	if (!opts.count) {
-		ev = events_open(skel->obj, handle_event, NULL);
-		if (!ev)
-			goto cleanup;
-	}
-
-	if (!common_opts.json) {
-		printf("Tracing retransmits ... Hit Ctrl-C to end\n");
-		if (!opts.count)
-			print_event_header();
-	}
-	tool_ready();
-	if (opts.count) {
-		while (tool_sleep(1))
-			;
-		err = print_counts(skel) ? 1 : 0;
-	} else {
-		err = events_loop(ev, 0) ? 1 : 0;
-	}
-
-cleanup:
-	if (ev)
-		events_report_lost(ev);
-	events_free(ev);
+	if (!choose_hooks(skel))
+		err = tool_run_events(&(struct tool_events){
+			.skel = skel->skeleton,
+			.on_event = handle_event,
+			.ctx = skel,
+			.print_header = print_header,
+			.print_summary = opts.count ? print_counts : NULL,
+		});
 	tcpretrans_bpf__destroy(skel);
 	return err;
 }

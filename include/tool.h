@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The lifecycle every tool shares, and the runners that own it: load,
+ * attach (with the option groups' filters), header, ready, the loop
+ * (duration, interval/count), the lost/missed report, signals and cleanup.
+ *
+ *	tool_parse(&argp, picks, argc, argv);      // include/opts.h
+ *	skel = TOOL_OPEN(foo_bpf);                 // setup + open, NULL: said why
+ *	... typed rodata, hook_choose() ...         // the tool's configure step
+ *	err = tool_run_events(&(struct tool_events){ skel->skeleton, on_event, ... });
+ *	foo_bpf__destroy(skel);                    // detaches everything
+ *	return err;
+ */
+#ifndef BPFSCOPE_TOOL_H
+#define BPFSCOPE_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "events.h"
+#include "opts.h"
+
+/*
+ * Prepare the process (once): check privileges and BTF, route libbpf
+ * messages (printed only with -v), catch SIGINT/SIGTERM, buffer stdout.
+ * Exits with a one-line reason when the tool cannot run here.
+ */
+void tool_setup(void);
+
+struct bpf_object_skeleton;
+struct bpf_object_open_opts;
+
+/*
+ * Options for opening a skeleton (after tool_setup): CO-RE against a minimal
+ * kernel BTF cut for this object (include/corebtf.h) unless BPFSCOPE_AVOID
+ * has "corebtf".  TOOL_OPEN sets up, opens, and says why when it failed.
+ *	skel = TOOL_OPEN(execsnoop_bpf);
+ */
+struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *size));
+void *tool_opened(void *skel);
+#define TOOL_OPEN(skel) tool_opened(skel##__open_opts(tool_open_opts(skel##__elf_bytes)))
+
+/*
+ * The runners' steps, for a tool whose loop is its own (each prints one line
+ * saying what failed and returns <0): set the option groups' filters, pick
+ * the event buffer if the object has one, load, set the cgroup filter, attach.
+ */
+int tool_load(struct bpf_object_skeleton *s);
+int tool_attach(struct bpf_object_skeleton *s);
+
+/*
+ * Call once everything is attached and the header is printed.  Flushes stdout;
+ * if BPFSCOPE_READY_FILE is set (tests, benchmarks), creates that file.
+ */
+void tool_ready(void);
+
+/* Histogram tools at exit: "tool: N events missed ..." on stderr when there were any. */
+void tool_report_missed(const struct bpf_object *obj);
+
+/* A tool that prints an event at a time from the event buffer. */
+struct tool_events {
+	struct bpf_object_skeleton *skel;
+	events_fn on_event;		 /* each record; non-zero stops */
+	void *ctx;			 /* for on_event and print_summary */
+	void (*print_header)(void);	 /* text mode, once attached */
+	int (*print_summary)(void *ctx); /* at the end (optional); <0: failed, said why */
+};
+
+/* Run until SIGINT/SIGTERM, -d, or on_event asks to stop.  Returns the exit status. */
+int tool_run_events(const struct tool_events *t);
+
+/* A tool that prints a summary (a histogram, counts) per interval, or once at the end. */
+struct tool_intervals {
+	struct bpf_object_skeleton *skel;
+	const char *banner;		  /* text mode, once attached */
+	int (*print_interval)(void *ctx); /* read and print one interval; <0: said why */
+	void *ctx;
+};
+
+/*
+ * Print every INTERVAL seconds, COUNT times (include/opts.h; without an
+ * interval, once at the end); a signal ends the wait early and the partial
+ * interval is printed.  In text mode each summary follows a blank line and,
+ * with OPT_TIME, the time of day.  Returns the exit status.
+ */
+int tool_run_intervals(const struct tool_intervals *t);
+
+#endif

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The tool lifecycle and the runners; see include/tool.h. */
+#include <errno.h>
+#include <limits.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "corebtf.h"
+#include "output.h"
+#include "probe.h"
+#include "tool.h"
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!common_opts.verbose)
+		return 0; /* failures are explained by the tool in one line */
+	return vfprintf(stderr, fmt, ap);
+}
+
+static bool has_caps(unsigned long long want)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+	unsigned long long eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	eff = data[0].effective | ((unsigned long long)data[1].effective << 32);
+	return (eff & want) == want;
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static void check_privileges(void)
+{
+	unsigned long long bpf_perfmon = (1ULL << CAP_BPF) | (1ULL << CAP_PERFMON);
+
+	if (has_caps(bpf_perfmon) || has_caps(1ULL << CAP_SYS_ADMIN))
+		return;
+	cli_die("needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) to load BPF programs");
+}
+
+void tool_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	check_privileges();
+	if (!probe_btf_vmlinux())
+		cli_die("this kernel has no BTF (/sys/kernel/btf/vmlinux); "
+			"CO-RE needs CONFIG_DEBUG_INFO_BTF=y (Linux >= 5.4)");
+	libbpf_set_print(libbpf_print);
+	cli_catch_signals();
+	output_init();
+}
+
+static bool tp_btf_by_id; /* our SEC("tp_btf/") handler is in place */
+
+struct bpf_object_open_opts *tool_open_opts(const void *(*elf_bytes)(size_t *size))
+{
+	static struct bpf_object_open_opts opts = { .sz = sizeof(opts) };
+	const char *why = NULL;
+	size_t size = 0;
+	const void *elf = elf_bytes(&size);
+
+	tool_setup();
+	opts.btf_custom_path = NULL;
+	if (hook_avoided("corebtf")) {
+		why = "BPFSCOPE_AVOID has corebtf";
+	} else {
+		opts.btf_custom_path = corebtf_for_object(elf, size, &why);
+		tp_btf_by_id = !corebtf_register_tp_btf();
+	}
+	if (common_opts.verbose)
+		fprintf(stderr, "%s: CO-RE: %s%s\n", program_invocation_short_name,
+			opts.btf_custom_path ? "against the kernel BTF cut for this object"
+					     : "against the whole kernel BTF: ",
+			opts.btf_custom_path ? "" : why);
+	return &opts;
+}
+
+void *tool_opened(void *skel)
+{
+	if (!skel)
+		cli_warn("cannot open the BPF object: %s", strerror(errno));
+	return skel;
+}
+
+int tool_load(struct bpf_object_skeleton *s)
+{
+	struct bpf_object *obj = *s->obj;
+	int err;
+
+	if (opts_set_filters(obj)) {
+		cli_warn("cannot set the BPF filters");
+		return -EINVAL;
+	}
+	if (bpf_object__find_map_by_name(obj, "events") && events_configure(obj)) {
+		cli_warn("cannot set up the event buffer");
+		return -EINVAL;
+	}
+	if (tp_btf_by_id && corebtf_prepare_tp_btf(obj))
+		cli_warn("a BTF tracepoint chosen is not in the kernel BTF");
+	probe_release();
+	err = bpf_object__load_skeleton(s);
+	corebtf_release();
+	if (err)
+		cli_warn("cannot load BPF programs: %s (run with -v for the verifier log)",
+			 strerror(-err));
+	return err;
+}
+
+int tool_attach(struct bpf_object_skeleton *s)
+{
+	int err = opts_set_cgroup(*s->obj);
+
+	if (!err)
+		err = bpf_object__attach_skeleton(s);
+	if (err)
+		cli_warn("cannot attach BPF programs: %s (run with -v for details)",
+			 strerror(-err));
+	return err;
+}
+
+/*
+ * Start-up ran most of the binary's code once (argp, libbpf's ELF and BTF
+ * handling, the loader); tracing needs a small part of it.  Unmap the pages
+ * of our own binary that are clean copies of the file (code, read-only data),
+ * so resident memory holds only what the event loop faults back in.  A
+ * mapping with any page of our own (written data, RELRO) stays as it is.
+ */
+static void drop_startup_pages(void)
+{
+	char exe[PATH_MAX], line[PATH_MAX + 128], perms[8], path[PATH_MAX];
+	unsigned long start = 0, end = 0, anon;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	bool ours = false;
+	FILE *smaps;
+
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	smaps = fopen("/proc/self/smaps", "r");
+	if (!smaps)
+		return;
+	while (fgets(line, sizeof(line), smaps)) {
+		unsigned long from, to;
+		int fields =
+			sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &from, &to, perms, path);
+
+		if (fields >= 3) {
+			ours = fields == 4 && perms[1] == '-' && !strcmp(path, exe);
+			start = from;
+			end = to;
+		} else if (ours && sscanf(line, "Anonymous: %lu kB", &anon) == 1 && !anon)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(smaps);
+}
+
+void tool_ready(void)
+{
+	const char *path = getenv("BPFSCOPE_READY_FILE");
+	FILE *f;
+
+	/* Give back what start-up used (probe caches, heap, code) before tracing. */
+	probe_release();
+	malloc_trim(0);
+	drop_startup_pages();
+	output_flush();
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
+void tool_report_missed(const struct bpf_object *obj)
+{
+	uint64_t missed = events_missed(obj);
+
+	if (missed)
+		fprintf(stderr, "%s: %llu events missed (seen but not counted)\n",
+			program_invocation_short_name, (unsigned long long)missed);
+}
+
+/* Load and attach; false (said why) if the tool cannot trace. */
+static bool start(struct bpf_object_skeleton *s)
+{
+	return !tool_load(s) && !tool_attach(s);
+}
+
+/* The exit status: 1 if anything failed or output was lost. */
+static int finish(int err)
+{
+	return output_finish() || err ? 1 : 0;
+}
+
+int tool_run_events(const struct tool_events *t)
+{
+	unsigned long long end = gopts.duration ? mono_ns() + gopts.duration * 1000000000ULL : 0;
+	struct events *ev = NULL;
+	int err = -1;
+
+	if (!start(t->skel))
+		goto out;
+	ev = events_open(*t->skel->obj, t->on_event, t->ctx);
+	if (!ev)
+		goto out;
+	if (!common_opts.json && t->print_header)
+		t->print_header();
+	tool_ready();
+	if (output_flush())
+		goto out;
+	err = events_loop(ev, end);
+	if (!err && t->print_summary)
+		err = t->print_summary(t->ctx);
+out:
+	if (ev)
+		events_report_lost(ev);
+	events_free(ev);
+	return finish(err);
+}
+
+/* Text mode: a blank line, and the time of day with -T, before each summary. */
+static void print_interval_start(void)
+{
+	char hms[16];
+
+	putchar('\n');
+	if (gopts.time)
+		printf("%-8s\n", time_hms(hms, sizeof(hms)));
+}
+
+int tool_run_intervals(const struct tool_intervals *t)
+{
+	int i, err = -1;
+
+	if (!start(t->skel))
+		return finish(err);
+	if (!common_opts.json && t->banner)
+		printf("%s\n", t->banner);
+	tool_ready();
+	err = output_flush();
+	for (i = 0; i < gopts.count && !err; i++) {
+		bool more = tool_sleep(gopts.interval);
+
+		if (!common_opts.json)
+			print_interval_start();
+		err = t->print_interval(t->ctx) < 0 || output_flush();
+		if (!more)
+			break;
+	}
+	tool_report_missed(*t->skel->obj);
+	return finish(err);
+}

@@ -1,0 +1,170 @@
+#!/bin/bash
+# What every tool must do with hostile or broken surroundings, checked for
+# each tool without naming it: output that cannot be written is reported with
+# a non-zero exit; a reader that stops reading cannot keep the tool from
+# stopping; numbers are decimal and strict; what an error echoes of the input
+# is escaped, one line and short.  Then the checks that need one tool's
+# options: -p inside a PID namespace, execsnoop's long arguments.
+. "$(dirname "$0")/../lib.sh"
+need timeout unshare
+
+tools=${TOOLS:-$(cd "$TOP/tools" && ls -d */ | tr -d /)}
+
+# Something for every tool to see: execs, opens, run-queue waits, disk writes.
+activity() {
+	local end=$((SECONDS + $1)) f=$TMP/activity
+	while [ $SECONDS -lt $end ]; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do /bin/true; cat /etc/hostname >/dev/null; done
+		dd if=/dev/zero of="$f" bs=4k count=4 oflag=direct 2>/dev/null
+	done
+	rm -f "$f"
+}
+
+# has_opt TOOL REGEX: the tool's --help matches.
+has_opt() { "$BIN/$1" --help 2>&1 | grep -qE -- "$2"; }
+
+for tool in $tools; do
+	# 1. Output that cannot be written: the tool says so and exits non-zero.
+	BPFSCOPE_READY_FILE=$TMP/ready.$tool timeout --preserve-status -s INT 3 "$BIN/$tool" >/dev/full 2>"$TMP/full.err" &
+	pid=$!
+	activity 2 &
+	wait $!
+	wait $pid
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q "^$tool: cannot write the output: No space left on device" "$TMP/full.err"; then
+		ok "$tool: output to a full device is an error (status $rc)"
+	else
+		fail "$tool: output to a full device is an error" "status $rc, stderr: $(head -c 300 "$TMP/full.err")"
+	fi
+
+	# 2. A reader that never reads (a paused pager): SIGTERM still stops the tool within 2 s.
+	fifo=$TMP/fifo.$tool
+	mkfifo "$fifo"
+	exec 7<>"$fifo" # held open, never read
+	BPFSCOPE_READY_FILE=$TMP/ready2.$tool "$BIN/$tool" >"$fifo" 2>"$TMP/blocked.err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$TMP/ready2.$tool" ] && break
+		sleep 0.05
+	done
+	activity 3
+	kill -TERM $pid
+	for ((i = 0; i < 40; i++)); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 $pid 2>/dev/null; then
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		fail "$tool: SIGTERM stops it while its reader is blocked" "still running 2 s after SIGTERM"
+	else
+		wait $pid
+		rc=$?
+		# Output was dropped (status 1, said so) or it all fit in the pipe (status 0).
+		if { [ $rc = 1 ] && grep -q "output was blocked" "$TMP/blocked.err"; } || [ $rc = 0 ]; then
+			ok "$tool: SIGTERM stops it while its reader is blocked (status $rc)"
+		else
+			fail "$tool: SIGTERM stops it while its reader is blocked" "status $rc: $(head -c 300 "$TMP/blocked.err")"
+		fi
+	fi
+	exec 7>&-
+	rm -f "$fifo"
+
+	# 3. Echoed input: control bytes escaped, one line, a 64 KiB argument cut.
+	long=$(head -c 65536 /dev/zero | tr '\0' a)
+	"$BIN/$tool" "--$long" >/dev/null 2>"$TMP/e"
+	rc=$?
+	if [ $rc = 2 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && [ "$(wc -c <"$TMP/e")" -lt 500 ]; then
+		ok "$tool: a 64 KiB option is echoed cut, on one line"
+	else
+		fail "$tool: a 64 KiB option is echoed cut, on one line" "status $rc, $(wc -c <"$TMP/e") bytes, $(wc -l <"$TMP/e") lines"
+	fi
+	"$BIN/$tool" --"$(printf 'x\ny\033[2J\xe2\x80\xae')" >/dev/null 2>"$TMP/e"
+	rc=$?
+	if [ $rc = 2 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && ! grep -q $'\033' "$TMP/e" &&
+		! grep -q $'\xe2\x80\xae' "$TMP/e" && grep -qF 'x\x0ay\x1b[2J\xe2\x80\xae' "$TMP/e"; then
+		ok "$tool: newline, ESC and U+202E in an echoed option are escaped"
+	else
+		fail "$tool: newline, ESC and U+202E in an echoed option are escaped" "status $rc: $(od -c "$TMP/e" | head -5)"
+	fi
+
+	# 4. Numbers: decimal digits only.
+	if has_opt "$tool" '\[INTERVAL'; then
+		for bad in ' 1' '+5' '0x1' '1s'; do
+			"$BIN/$tool" "$bad" >/dev/null 2>"$TMP/e"
+			rc=$?
+			if [ $rc = 2 ] && grep -q "^$tool: invalid value '$bad' for interval: not a number" "$TMP/e"; then
+				ok "$tool: interval '$bad' rejected"
+			else
+				fail "$tool: interval '$bad' rejected" "status $rc: $(cat "$TMP/e")"
+			fi
+		done
+	fi
+	if has_opt "$tool" '-d, --duration=SECS'; then
+		BPFSCOPE_READY_FILE=$TMP/ready3.$tool timeout 5 "$BIN/$tool" -d 01 >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 0 ]; then ok "$tool: -d 01 is one second"; else fail "$tool: -d 01 is one second" "status $rc: $(cat "$TMP/e")"; fi
+		"$BIN/$tool" -d 0x10 >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 2 ] && grep -q "not a number" "$TMP/e"; then ok "$tool: -d 0x10 rejected"; else fail "$tool: -d 0x10 rejected" "status $rc: $(cat "$TMP/e")"; fi
+	fi
+	if has_opt "$tool" '-u, --uid=UID'; then
+		"$BIN/$tool" -u root:x:0 >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 2 ] && grep -q "no such user" "$TMP/e"; then ok "$tool: -u root:x:0 is no user"; else fail "$tool: -u root:x:0 is no user" "status $rc: $(cat "$TMP/e")"; fi
+	fi
+	if has_opt "$tool" '-c, --cgroup=PATH'; then
+		"$BIN/$tool" -c / >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 2 ] && grep -q "not a cgroup v2 directory" "$TMP/e"; then ok "$tool: -c / is not a cgroup"; else fail "$tool: -c / is not a cgroup" "status $rc: $(cat "$TMP/e")"; fi
+	fi
+	if has_opt "$tool" '-n, --name=NAME'; then
+		"$BIN/$tool" -n abcdefghijklmnopq >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 2 ] && grep -q "longer than a command name" "$TMP/e"; then ok "$tool: -n with 17 characters rejected"; else fail "$tool: -n with 17 characters rejected" "status $rc: $(cat "$TMP/e")"; fi
+	fi
+done
+
+# execsnoop: an argument longer than the old 127-byte cut is shown whole; one
+# longer than a page is cut and marked.
+if [ -x "$BIN/execsnoop" ]; then
+	m=$(marker long)
+	arg300=$(head -c 300 /dev/zero | tr '\0' b)
+	arg5k=$(head -c 5000 /dev/zero | tr '\0' c)
+	if start_tool "$TMP/es" execsnoop --json; then
+		/bin/sh -c ": $m $arg300 end" 
+		/bin/sh -c ": $m-page $arg5k end" 
+		sleep 0.5
+		stop_tool INT
+		if grep -F "$m $arg300 end" "$TMP/es" | grep -q '"args_truncated":false'; then
+			ok "execsnoop: a 300-byte argument is shown whole"
+		else
+			fail "execsnoop: a 300-byte argument is shown whole" "$(grep -F "$m" "$TMP/es" | head -c 400)"
+		fi
+		line=$(grep -F "$m-page" "$TMP/es")
+		if grep -q '"args_truncated":true' <<<"$line" && [ "$(grep -o 'c' <<<"$line" | wc -l)" -ge 4000 ]; then
+			ok "execsnoop: an argument longer than a page is cut and marked"
+		else
+			fail "execsnoop: an argument longer than a page is cut and marked" "$(head -c 300 <<<"$line")"
+		fi
+	else
+		fail "execsnoop: long arguments" "did not start: $(cat "$TMP/es.err")"
+	fi
+fi
+
+# -p inside a PID namespace names that namespace's process (not the host's).
+if [ -x "$BIN/opensnoop" ] && has_opt opensnoop '-p, --pid=PID'; then
+	m=$(marker pidns)
+	cat >"$TMP/ns.sh" <<NS
+sleep 2 && cat /nonexistent/$m-target 2>/dev/null &
+target=\$!
+cat /nonexistent/$m-other 2>/dev/null &
+BPFSCOPE_READY_FILE=$TMP/nsready timeout -s INT 4 $BIN/opensnoop -p \$target
+NS
+	unshare -pf --mount-proc bash "$TMP/ns.sh" >"$TMP/ns.out" 2>"$TMP/ns.err"
+	if grep -q "$m-target" "$TMP/ns.out" && ! grep -q "$m-other" "$TMP/ns.out"; then
+		ok "opensnoop: -p inside a PID namespace traces that namespace's process"
+	else
+		fail "opensnoop: -p inside a PID namespace traces that namespace's process" "out: $(head -c 300 "$TMP/ns.out") err: $(head -c 300 "$TMP/ns.err")"
+	fi
+fi
