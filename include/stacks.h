@@ -91,8 +91,9 @@ void stacks_free(struct stacks *s);
 int stacks_on_new(void *ctx, const void *data, size_t size);
 
 /*
- * Print every stack counted in counts_fd (struct stack_key -> __u64 samples)
- * to stdout, least sampled first; stacks that print alike are merged.  Then
+ * Print every stack counted in counts_fd (struct stack_key -> __u64 samples,
+ * drained through hist_drain(): the map is left empty) to stdout, least
+ * sampled first; stacks that print alike are merged.  Then
  * say on stderr how many stacks were lost, and the dropped samples the BPF
  * side counted when counts_fd was full.
  */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The user side of stack tools; see include/stacks.h. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 
 #include "cli.h"
 #include "ksyms.h"
-#include "maps.h"
+#include "hist.h"
 #include "output.h"
 #include "stacks.h"
 #include "usyms.h"
@@ -602,25 +603,55 @@ static void report_missed(const struct misses *m, unsigned long long dropped)
 			 dropped);
 }
 
-/* A row per counted key, with its stack folded; the keys stay in e. */
-static struct row *make_rows(struct stacks *s, const struct map_entries *e, size_t *nrows,
+/* A counted key with its samples, as hist_drain() lays them out. */
+struct count_rec {
+	struct stack_key key;
+	__u64 count;
+};
+
+/* Every key of the map of counts, which is left empty; *n: how many. */
+static struct count_rec *drain_counts(int fd, int *n)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	struct count_rec *recs;
+
+	*n = 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
+		return NULL;
+	/* Pages are touched only for the keys there are: room for the most costs little. */
+	recs = calloc(info.max_entries, sizeof(*recs));
+	if (!recs)
+		return NULL;
+	*n = hist_drain(fd, &(struct hist_records){
+				    .recs = recs,
+				    .rec_size = sizeof(*recs),
+				    .value_off = offsetof(struct count_rec, count),
+				    .max = info.max_entries,
+			    });
+	if (*n < 0)
+		*n = 0;
+	return recs;
+}
+
+/* A row per counted key, with its stack folded; the keys stay in recs. */
+static struct row *make_rows(struct stacks *s, const struct count_rec *recs, int n, size_t *nrows,
 			     struct misses *misses)
 {
-	const struct stack_key *keys = e->keys;
-	const __u64 *counts = e->values;
-	struct row *rows = e->n ? calloc(e->n, sizeof(*rows)) : NULL;
+	struct row *rows = n ? calloc(n, sizeof(*rows)) : NULL;
 	struct side k, u;
 
 	*nrows = 0;
-	for (size_t i = 0; rows && i < e->n; i++) {
-		sides(s, &keys[i], &k, &u);
+	for (int i = 0; rows && i < n; i++) {
+		sides(s, &recs[i].key, &k, &u);
 		count_miss(misses, &k);
 		count_miss(misses, &u);
-		rows[*nrows].folded = folded_string(&s->show, &keys[i], &k, &u);
+		rows[*nrows].folded = folded_string(&s->show, &recs[i].key, &k, &u);
 		if (!rows[*nrows].folded)
 			continue;
-		rows[*nrows].key = &keys[i];
-		rows[(*nrows)++].count = counts[i];
+		rows[*nrows].key = &recs[i].key;
+		rows[(*nrows)++].count = recs[i].count;
 	}
 	return rows;
 }
@@ -629,14 +660,15 @@ void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dro
 {
 	unsigned long long t0 = mono_ns();
 	struct misses misses = {};
-	struct map_entries e;
+	struct count_rec *recs;
 	struct row *rows;
 	size_t nrows;
+	int n;
 
 	if (common_opts.verbose)
 		cli_warn("%llu user stacks named while sampling in %.1f ms", s->named, s->ns / 1e6);
-	map_read_all(counts_fd, sizeof(struct stack_key), sizeof(__u64), &e);
-	rows = make_rows(s, &e, &nrows, &misses);
+	recs = drain_counts(counts_fd, &n);
+	rows = make_rows(s, recs, n, &nrows, &misses);
 	nrows = merge_rows(&s->show, rows, nrows);
 	for (size_t i = 0; i < nrows; i++) {
 		print_row(s, &rows[i]);
@@ -645,8 +677,8 @@ void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dro
 	fflush(stdout);
 	report_missed(&misses, dropped);
 	if (common_opts.verbose)
-		cli_warn("%zu keys, %zu stacks printed in %.1f ms", e.n, nrows,
+		cli_warn("%d keys, %zu stacks printed in %.1f ms", n, nrows,
 			 (mono_ns() - t0) / 1e6);
 	free(rows);
-	map_entries_free(&e);
+	free(recs);
 }

@@ -26,7 +26,7 @@
 		__uint(value_size, STACK_MAX_DEPTH * sizeof(__u64)); \
 	} name SEC(".maps")
 
-/* Samples per struct stack_key (stacks_print_counts() reads them). */
+/* Samples per struct stack_key (stacks_print_counts() drains them). */
 #define STACK_COUNT_MAP(name)                              \
 	struct {                                           \
 		__uint(type, BPF_MAP_TYPE_HASH);           \
