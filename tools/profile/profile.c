@@ -8,6 +8,7 @@
 
 #include "tool.h"
 #include "events.h"
+#include "output.h"
 #include "stacks.h"
 #include "profile.h"
 #include "profile.skel.h"
@@ -309,5 +310,6 @@ cleanup:
 	profile_bpf__destroy(skel);
 	free(opts.pids);
 	free(opts.tids);
-	return err;
+	/* Output that could not be written is said and fails the run. */
+	return output_finish() || err ? 1 : 0;
 }
