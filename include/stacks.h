@@ -34,6 +34,7 @@ struct cpu_clock {
 void cpu_clock_check(const struct cpu_clock *clock);
 
 /* A cpu-clock perf event per CPU, each running prog; NULL after a message. */
+struct cpu_sampler;
 struct cpu_sampler *cpu_sampler_attach(struct bpf_program *prog, const struct cpu_clock *clock);
 /* Detach every event (again is harmless), so the counts stand still. */
 void cpu_sampler_stop(struct cpu_sampler *s);
@@ -93,9 +94,9 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
 /*
  * Print every stack counted in counts_fd (struct stack_key -> __u64 samples,
  * drained through hist_drain(): the map is left empty) to stdout, least
- * sampled first; stacks that print alike are merged.  Then
- * say on stderr how many stacks were lost, and the dropped samples the BPF
- * side counted when counts_fd was full.
+ * sampled first; stacks that print alike are merged.  Then say on stderr how
+ * many stacks were lost, and the dropped samples (counted by the BPF side
+ * when counts_fd was full).
  */
 void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dropped);
 
