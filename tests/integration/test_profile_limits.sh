@@ -49,7 +49,7 @@ for sig in INT TERM; do
 	sleep 0.1
 	kill -"$sig" $pid
 	t0=$(date +%s%N)
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 120; i++)); do
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.05
 	done
@@ -57,7 +57,8 @@ for sig in INT TERM; do
 	kill -KILL $pid 2>/dev/null
 	wait $pid
 	rc=$?
-	if [ $rc = 0 ] && [ ! -e "$TMP/ready" ] && [ ! -s "$TMP/o" ] && [ ! -s "$TMP/e" ] && [ $ms -lt 3000 ]; then
+	# The kernel does not interrupt the map's creation: ~0.2 s idle, seen 2 s on a busy machine.
+	if [ $rc = 0 ] && [ ! -e "$TMP/ready" ] && [ ! -s "$TMP/o" ] && [ ! -s "$TMP/e" ] && [ $ms -lt 5000 ]; then
 		ok "$name ends it, status 0, nothing printed ($ms ms after the signal)"
 	else
 		fail "$name ends it, status 0, nothing printed" \
