@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "tpbtf.h"
+
 /*
  * A path to the minimal BTF for this BPF object (an ELF image, as a skeleton
  * embeds it) on the running kernel, valid until corebtf_release(); NULL when
@@ -26,13 +28,15 @@ void corebtf_release(void);
 /* The minimal BTF as bytes (malloc'ed), for tests; NULL as above. */
 void *corebtf_build(const void *elf, size_t size, size_t *out_size, const char **why);
 
-/*
- * tp_btf programs without libbpf's parse of the kernel BTF: register our
- * SEC("tp_btf/") handler before the first open, and before load give each
- * program to be loaded the id of its tracepoint (from include/kbtf.h).
- */
-struct bpf_object;
-int corebtf_register_tp_btf(void);
-int corebtf_prepare_tp_btf(struct bpf_object *obj);
+/* The names lib/cli.c knows the tp_btf handler by; it lives in include/tpbtf.h. */
+static inline int corebtf_register_tp_btf(void)
+{
+	return tpbtf_register();
+}
+
+static inline int corebtf_prepare_tp_btf(struct bpf_object *obj)
+{
+	return tpbtf_prepare(obj);
+}
 
 #endif

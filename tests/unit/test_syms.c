@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/syms.c.  The user-space cases resolve addresses inside
- * processes built by tests/unit/syms/build.sh at test time: each prints the
- * addresses of functions it knows the names of.
+ * Unit tests of lib/ksyms.c, lib/usyms.c and lib/elf.c.  The user-space cases
+ * resolve addresses inside processes built by tests/unit/syms/build.sh at test
+ * time: each prints the addresses of functions it knows the names of.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,7 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "syms.h"
+#include "ksyms.h"
+#include "usyms.h"
 
 static int failed;
 static char outdir[PATH_MAX];
@@ -438,7 +439,7 @@ static void test_libc_build_id(struct usyms *us)
 	Dl_info info;
 	FILE *p;
 
-	/* The build-id of libc, through readelf: the test checks syms.c, not itself. */
+	/* The build-id of libc, through readelf: the test checks lib/elf.c, not itself. */
 	if (!dladdr((void *)getpid, &info) || !info.dli_fname) {
 		skip("libc via build-id", "dladdr failed");
 		return;

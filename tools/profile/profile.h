@@ -2,26 +2,7 @@
 #ifndef PROFILE_H
 #define PROFILE_H
 
-#define TASK_COMM_LEN	16
-#define MAX_STACK_DEPTH 127 /* the kernel's default perf_event_max_stack */
-
-/*
- * Samples are counted per distinct key.  A stack id is an index into the
- * stack trace map, or a negative errno from bpf_get_stackid(): -EFAULT when
- * there is no such stack (a kernel thread has no user stack), -EEXIST when
- * the stack map had no room for a new stack.
- */
-struct stack_key {
-	__u32 pid;
-	__s32 kstackid;
-	__s32 ustackid;
-	char comm[TASK_COMM_LEN];
-};
-
-/* Sent when a user stack is first counted, so it is named while its process runs. */
-struct new_stack {
-	__u32 pid;
-	__s32 ustackid;
-};
+/* Both sides count struct stack_key and announce struct new_stack. */
+#include "stack_types.h"
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Compare lib/syms.c with elfutils' libdwfl on the job profile gives them:
- * resolve addresses spread over the code of several processes.
+ * Compare lib/usyms.c and lib/elf.c with elfutils' libdwfl on the job profile
+ * gives them: resolve addresses spread over the code of several processes.
  *   bench PID...   (build: build.sh OUTDIR bench, needs libdw-dev)
  * For each pid, 1000 addresses inside its executable file mappings are
  * resolved; the first pid is the cold case.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "syms.h"
+#include "usyms.h"
 
 #define PER_PID	 1000
 #define MAX_PIDS 64
@@ -114,10 +114,10 @@ int main(int argc, char **argv)
 	for (int round = 0; round < 2; round++) {
 		t = now_ms();
 		named = bench_syms(1, pids);
-		printf("syms.c  1 pid:   %7.2f ms  %d/%d named\n", now_ms() - t, named, PER_PID);
+		printf("usyms   1 pid:   %7.2f ms  %d/%d named\n", now_ms() - t, named, PER_PID);
 		t = now_ms();
 		named = bench_syms(n, pids);
-		printf("syms.c  %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named,
+		printf("usyms   %d pids: %7.2f ms  %d/%d named\n", n, now_ms() - t, named,
 		       n * PER_PID);
 		t = now_ms();
 		named = bench_dwfl(1, pids);

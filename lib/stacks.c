@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The user side of stack tools; see include/stacks.h. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "ksyms.h"
+#include "hist.h"
+#include "output.h"
+#include "stacks.h"
+#include "usyms.h"
+
+#define USTACK_BUCKETS 4096
+#define TIDY_EVERY_NS  (10 * 1000000000ULL)
+
+/* ------------------------------------------------------------- sampling */
+
+static long read_sysctl(const char *path, long dflt)
+{
+	FILE *f = fopen(path, "re");
+	long v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+/* "0-3,5" */
+int cpus_online(bool *cpus, int max)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int lo, hi, n = 0;
+	char sep;
+
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%d", &lo) == 1) {
+		hi = lo;
+		sep = fgetc(f);
+		if (sep == '-') {
+			if (fscanf(f, "%d", &hi) != 1)
+				break;
+			sep = fgetc(f);
+		}
+		for (int c = lo; c <= hi && c < max; c++, n++)
+			cpus[c] = true;
+		if (sep != ',')
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
+void cpu_clock_check(const struct cpu_clock *clock)
+{
+	long max_rate = read_sysctl("/proc/sys/kernel/perf_event_max_sample_rate", 0);
+	static bool cpus[CPU_SAMPLER_MAX_CPUS];
+
+	if (clock->freq && max_rate > 0 && clock->freq > (unsigned long long)max_rate)
+		cli_usage_error("invalid value '%llu' for -F: above "
+				"kernel.perf_event_max_sample_rate (%ld)",
+				clock->freq, max_rate);
+	if (clock->cpu >= 0 && cpus_online(cpus, CPU_SAMPLER_MAX_CPUS) > 0 && !cpus[clock->cpu])
+		cli_usage_error("invalid value '%d' for -C: CPU %d is not online", clock->cpu,
+				clock->cpu);
+}
+
+static int open_cpu_clock(const struct cpu_clock *clock, int cpu)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.size = sizeof(attr),
+		.freq = clock->freq != 0,
+	};
+
+	if (clock->freq)
+		attr.sample_freq = clock->freq;
+	else
+		attr.sample_period = clock->period;
+	return syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+struct cpu_sampler {
+	int nlinks;
+	struct bpf_link *links[CPU_SAMPLER_MAX_CPUS];
+};
+
+static int attach_cpu(struct cpu_sampler *s, struct bpf_program *prog,
+		      const struct cpu_clock *clock, int cpu)
+{
+	int fd = open_cpu_clock(clock, cpu), err;
+
+	if (fd < 0) {
+		cli_warn("cannot open a cpu-clock perf event on CPU %d: %s", cpu, strerror(errno));
+		return -1;
+	}
+	s->links[s->nlinks] = bpf_program__attach_perf_event(prog, fd);
+	err = libbpf_get_error(s->links[s->nlinks]);
+	if (err) {
+		s->links[s->nlinks] = NULL;
+		close(fd);
+		cli_warn("cannot attach to the perf event of CPU %d: %s", cpu, strerror(-err));
+		return -1;
+	}
+	s->nlinks++;
+	return 0;
+}
+
+struct cpu_sampler *cpu_sampler_attach(struct bpf_program *prog, const struct cpu_clock *clock)
+{
+	static bool cpus[CPU_SAMPLER_MAX_CPUS];
+	struct cpu_sampler *s;
+
+	if (cpus_online(cpus, CPU_SAMPLER_MAX_CPUS) <= 0) {
+		cli_warn("cannot read /sys/devices/system/cpu/online");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli_warn("out of memory");
+		return NULL;
+	}
+	for (int cpu = 0; cpu < CPU_SAMPLER_MAX_CPUS; cpu++) {
+		if (!cpus[cpu] || (clock->cpu >= 0 && cpu != clock->cpu))
+			continue;
+		if (attach_cpu(s, prog, clock, cpu)) {
+			cpu_sampler_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* Destroying a perf event link also closes its perf event. */
+void cpu_sampler_stop(struct cpu_sampler *s)
+{
+	while (s && s->nlinks > 0)
+		bpf_link__destroy(s->links[--s->nlinks]);
+}
+
+void cpu_sampler_free(struct cpu_sampler *s)
+{
+	cpu_sampler_stop(s);
+	free(s);
+}
+
+/* --------------------------------------------------------- stack storage */
+
+int stacks_size_map(struct bpf_map *stack_map, long entries)
+{
+	long depth = read_sysctl("/proc/sys/kernel/perf_event_max_stack", STACK_MAX_DEPTH);
+
+	/* A stack map deeper than kernel.perf_event_max_stack cannot be created. */
+	if (depth <= 0 || depth > STACK_MAX_DEPTH)
+		depth = STACK_MAX_DEPTH;
+	if (bpf_map__set_value_size(stack_map, depth * sizeof(__u64)) ||
+	    bpf_map__set_max_entries(stack_map, entries))
+		return -1;
+	return 0;
+}
+
+int stack_read(int stack_map_fd, __s32 id, __u64 ips[STACK_MAX_DEPTH])
+{
+	int n = 0;
+
+	memset(ips, 0, STACK_MAX_DEPTH * sizeof(*ips));
+	if (bpf_map_lookup_elem(stack_map_fd, &id, ips))
+		return -1;
+	while (n < STACK_MAX_DEPTH && ips[n])
+		n++;
+	return n;
+}
+
+/*
+ * Every frame but the leaf is a return address, which may lie past the end
+ * of a function that ends in a call: look up the byte before it.
+ */
+static __u64 lookup_addr(__u64 ip, int frame)
+{
+	return frame ? ip - 1 : ip;
+}
+
+/* ---------------------------------------------------------- user stacks */
+
+/*
+ * User stacks are named while their process still runs: a process that has
+ * exited cannot be read any more.  A stack id never changes what it holds
+ * (no BPF_F_REUSE_STACKID), so (pid, stack id) names it for the whole run.
+ */
+struct ustack {
+	struct ustack *next;
+	__u32 pid;
+	__s32 id;
+	bool missed;
+	int n;
+	const char *frames[]; /* leaf first; NULL where no symbol */
+};
+
+struct stacks {
+	struct stack_show show;
+	int fd;
+	struct ksyms *ks;
+	struct usyms *us;
+	unsigned long long named, ns; /* for -v: stacks named while sampling, time spent */
+	unsigned long long tidy_ns;   /* when stacks_tidy drops exited processes next */
+	struct ustack *ustacks[USTACK_BUCKETS];
+};
+
+static const char *user_frame(struct stacks *s, __u32 pid, const __u64 *ips, int i)
+{
+	struct sym sym;
+
+	return usyms_resolve(s->us, pid, lookup_addr(ips[i], i), &sym) ? sym.name : NULL;
+}
+
+static const struct ustack *ustack_get(struct stacks *s, __u32 pid, __s32 id)
+{
+	size_t b = (pid * 7919u + (__u32)id) % USTACK_BUCKETS;
+	__u64 ips[STACK_MAX_DEPTH];
+	struct ustack *u;
+	int n;
+
+	for (u = s->ustacks[b]; u; u = u->next) {
+		if (u->pid == pid && u->id == id)
+			return u;
+	}
+	n = stack_read(s->fd, id, ips);
+	u = calloc(1, sizeof(*u) + (n > 0 ? n : 0) * sizeof(u->frames[0]));
+	if (!u)
+		return NULL;
+	u->pid = pid;
+	u->id = id;
+	u->missed = n < 0;
+	for (; u->n < n; u->n++)
+		u->frames[u->n] = user_frame(s, pid, ips, u->n);
+	u->next = s->ustacks[b];
+	s->ustacks[b] = u;
+	return u;
+}
+
+static void ustacks_free(struct stacks *s)
+{
+	struct ustack *u, *next;
+
+	for (size_t b = 0; b < USTACK_BUCKETS; b++) {
+		for (u = s->ustacks[b]; u; u = next) {
+			next = u->next;
+			free(u);
+		}
+		s->ustacks[b] = NULL;
+	}
+}
+
+/* What was kept to name the stacks of exited processes goes now and then. */
+static void stacks_tidy(struct stacks *s)
+{
+	unsigned long long now = mono_ns();
+
+	if (!s->tidy_ns)
+		s->tidy_ns = now + TIDY_EVERY_NS;
+	if (now < s->tidy_ns)
+		return;
+	usyms_forget_exited(s->us);
+	s->tidy_ns = now + TIDY_EVERY_NS;
+}
+
+int stacks_on_new(void *ctx, const void *data, size_t size)
+{
+	const struct new_stack *e = data;
+	unsigned long long t0 = mono_ns();
+	struct stacks *s = ctx;
+
+	if (size >= sizeof(*e) && e->pid) {
+		ustack_get(s, e->pid, e->ustackid);
+		s->named++;
+		s->ns += mono_ns() - t0;
+	}
+	stacks_tidy(s);
+	return 0;
+}
+
+struct stacks *stacks_new(int stack_map_fd, const struct stack_show *show)
+{
+	struct stacks *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->show = *show;
+	s->fd = stack_map_fd;
+	s->ks = ksyms_load();
+	s->us = usyms_new();
+	if (!s->ks || !s->us) {
+		stacks_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void stacks_free(struct stacks *s)
+{
+	if (!s)
+		return;
+	ustacks_free(s);
+	usyms_free(s->us);
+	ksyms_free(s->ks);
+	free(s);
+}
+
+/* ---------------------------------------------------------------- sides */
+
+enum side_state { SIDE_EMPTY, SIDE_MISSED, SIDE_OK };
+
+/* One half of a sample's stack, names leaf first; NULL names are unknown. */
+struct side {
+	enum side_state state;
+	int err; /* the stack id's error when missed */
+	int n;
+	const char *names[STACK_MAX_DEPTH];
+};
+
+/* -EFAULT: there is no such stack (user stack of a kernel thread): nothing to show. */
+static bool stack_id_missed(__s32 id)
+{
+	return id < 0 && id != -EFAULT;
+}
+
+static void kernel_side(struct stacks *s, __s32 id, struct side *k)
+{
+	__u64 ips[STACK_MAX_DEPTH];
+	struct sym sym;
+	int n;
+
+	k->n = 0;
+	k->err = id;
+	k->state = stack_id_missed(id) ? SIDE_MISSED : SIDE_EMPTY;
+	if (id < 0)
+		return;
+	n = stack_read(s->fd, id, ips);
+	if (n < 0) {
+		k->state = SIDE_MISSED;
+		return;
+	}
+	k->state = SIDE_OK;
+	for (; k->n < n; k->n++)
+		k->names[k->n] =
+			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+}
+
+static void user_side(struct stacks *s, const struct stack_key *key, struct side *u)
+{
+	const struct ustack *us;
+
+	u->n = 0;
+	u->err = key->ustackid;
+	u->state = stack_id_missed(key->ustackid) ? SIDE_MISSED : SIDE_EMPTY;
+	if (key->ustackid < 0)
+		return;
+	us = ustack_get(s, key->pid, key->ustackid);
+	if (!us || us->missed) {
+		u->state = SIDE_MISSED;
+		return;
+	}
+	u->state = SIDE_OK;
+	u->n = us->n;
+	memcpy(u->names, us->frames, us->n * sizeof(us->frames[0]));
+}
+
+/* Both halves of a sample's stack, named. */
+static void sides(struct stacks *s, const struct stack_key *key, struct side *k, struct side *u)
+{
+	kernel_side(s, s->show.kernel ? key->kstackid : -1, k);
+	user_side(s, key, u);
+	if (!s->show.kernel)
+		k->state = SIDE_EMPTY;
+	if (!s->show.user)
+		u->state = SIDE_EMPTY;
+}
+
+/* --------------------------------------------------------------- output */
+
+/* What is printed: a stack as text, with the samples of every key printing it. */
+struct row {
+	const struct stack_key *key; /* one of them, to print its stack in full */
+	__u64 count;
+	char *folded;
+};
+
+static void print_name(FILE *f, const struct stack_show *show, const char *name, bool kernel)
+{
+	fputs(name ? name : "[unknown]", f);
+	if (kernel && show->annotate)
+		fputs("_[k]", f);
+}
+
+static bool show_delimiter(const struct stack_show *show, const struct side *k,
+			   const struct side *u)
+{
+	return show->delimited && k->state == SIDE_OK && u->state == SIDE_OK;
+}
+
+/* "comm;user root..leaf;[-;]kernel root..leaf", without the count. */
+static void print_folded(FILE *f, const struct stack_show *show, const struct stack_key *key,
+			 const struct side *k, const struct side *u)
+{
+	print_escaped(f, key->comm, sizeof(key->comm));
+	if (show->user) {
+		if (u->state == SIDE_MISSED)
+			fputs(";[Missed User Stack]", f);
+		for (int i = u->n - 1; i >= 0; i--) {
+			fputc(';', f);
+			print_name(f, show, u->names[i], false);
+		}
+	}
+	if (show->kernel) {
+		if (show_delimiter(show, k, u))
+			fputs(";-", f);
+		if (k->state == SIDE_MISSED)
+			fputs(";[Missed Kernel Stack]", f);
+		for (int i = k->n - 1; i >= 0; i--) {
+			fputc(';', f);
+			print_name(f, show, k->names[i], true);
+		}
+	}
+}
+
+static void print_frames(const struct stack_show *show, const struct side *side, bool kernel)
+{
+	for (int i = 0; i < side->n; i++) {
+		fputs("    ", stdout);
+		print_name(stdout, show, side->names[i], kernel);
+		putchar('\n');
+	}
+}
+
+/* BCC's layout: kernel frames leaf first, then user frames, then "- comm (pid)" and count. */
+static void print_multiline(const struct stack_show *show, const struct row *r,
+			    const struct side *k, const struct side *u)
+{
+	if (show->kernel) {
+		if (k->state == SIDE_MISSED)
+			puts("    [Missed Kernel Stack]");
+		print_frames(show, k, true);
+	}
+	if (show->user) {
+		if (show_delimiter(show, k, u))
+			puts("    --");
+		if (u->state == SIDE_MISSED)
+			puts("    [Missed User Stack]");
+		print_frames(show, u, false);
+	}
+	printf("    %-16s ", "-");
+	print_escaped(stdout, r->key->comm, sizeof(r->key->comm));
+	printf(" (%u)\n        %llu\n\n", r->key->pid, (unsigned long long)r->count);
+}
+
+static void json_side(struct json *j, const struct stack_show *show, const char *key,
+		      const struct side *s, bool kernel)
+{
+	char buf[512];
+
+	if (s->state == SIDE_MISSED) {
+		json_null(j, key);
+		return;
+	}
+	json_arr_begin(j, key);
+	for (int i = s->n - 1; i >= 0; i--) {
+		snprintf(buf, sizeof(buf), "%s%s", s->names[i] ? s->names[i] : "[unknown]",
+			 kernel && show->annotate ? "_[k]" : "");
+		json_str(j, NULL, buf);
+	}
+	json_arr_end(j);
+}
+
+static void print_json(const struct stack_show *show, const struct row *r, const struct side *k,
+		       const struct side *u)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_strn(&j, "comm", r->key->comm, sizeof(r->key->comm));
+	json_uint(&j, "pid", r->key->pid);
+	json_uint(&j, "count", r->count);
+	if (show->user)
+		json_side(&j, show, "user_stack", u, false);
+	if (show->kernel)
+		json_side(&j, show, "kernel_stack", k, true);
+	json_str(&j, "folded", r->folded);
+	json_end(&j);
+}
+
+static char *folded_string(const struct stack_show *show, const struct stack_key *key,
+			   const struct side *k, const struct side *u)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	print_folded(f, show, key, k, u);
+	fclose(f);
+	return buf;
+}
+
+/* Rows are equal when they print the same: folded lines carry no pid. */
+static int row_text_cmp(const void *a, const void *b, void *show)
+{
+	const struct row *x = a, *y = b;
+	bool with_pid = ((const struct stack_show *)show)->format != STACK_FOLDED;
+
+	if (with_pid && x->key->pid != y->key->pid)
+		return x->key->pid < y->key->pid ? -1 : 1;
+	return strcmp(x->folded, y->folded);
+}
+
+/* Fewest samples first, so the busiest stacks end the output, as in bcc. */
+static int row_count_cmp(const void *a, const void *b, void *show)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return row_text_cmp(a, b, show);
+}
+
+/*
+ * Samples whose stacks differ only in addresses inside the same functions
+ * print the same: add them up into one row.
+ */
+static size_t merge_rows(struct stack_show *show, struct row *rows, size_t n)
+{
+	size_t out = 0;
+
+	if (!n)
+		return 0; /* rows may be NULL, which qsort must not see */
+	qsort_r(rows, n, sizeof(*rows), row_text_cmp, show);
+	for (size_t i = 0; i < n; i++) {
+		if (out && !row_text_cmp(&rows[out - 1], &rows[i], show)) {
+			rows[out - 1].count += rows[i].count;
+			free(rows[i].folded);
+			continue;
+		}
+		rows[out++] = rows[i];
+	}
+	qsort_r(rows, out, sizeof(*rows), row_count_cmp, show);
+	return out;
+}
+
+static void print_row(struct stacks *s, const struct row *r)
+{
+	struct side k, u;
+
+	if (s->show.format == STACK_FOLDED) {
+		printf("%s %llu\n", r->folded, (unsigned long long)r->count);
+		return;
+	}
+	sides(s, r->key, &k, &u);
+	if (s->show.format == STACK_JSON)
+		print_json(&s->show, r, &k, &u);
+	else
+		print_multiline(&s->show, r, &k, &u);
+}
+
+struct misses {
+	size_t n, full, collision;
+};
+
+static void count_miss(struct misses *m, const struct side *s)
+{
+	if (s->state != SIDE_MISSED)
+		return;
+	m->n++;
+	m->full += s->err == -ENOMEM;
+	m->collision += s->err == -EEXIST;
+}
+
+static void report_missed(const struct misses *m, unsigned long long dropped)
+{
+	const char *hint =
+		m->full || m->collision ? " Consider increasing --stack-storage-size." : "";
+
+	if (m->n)
+		cli_warn("%zu stack traces lost and could not be displayed.%s", m->n, hint);
+	if (m->n && common_opts.verbose)
+		cli_warn("%zu stacks found the stack map full, %zu found their slot taken by "
+			 "another stack",
+			 m->full, m->collision);
+	if (dropped)
+		cli_warn("%llu samples not counted: the table of stacks was full."
+			 " Consider increasing --hash-storage-size.",
+			 dropped);
+}
+
+/* A counted key with its samples, as hist_drain() lays them out. */
+struct count_rec {
+	struct stack_key key;
+	__u64 count;
+};
+
+/* Every key of the map of counts, which is left empty; *n: how many. */
+static struct count_rec *drain_counts(int fd, int *n)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	struct count_rec *recs;
+
+	*n = 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
+		return NULL;
+	/* Pages are touched only for the keys there are: room for the most costs little. */
+	recs = calloc(info.max_entries, sizeof(*recs));
+	if (!recs)
+		return NULL;
+	*n = hist_drain(fd, &(struct hist_records){
+				    .recs = recs,
+				    .rec_size = sizeof(*recs),
+				    .value_off = offsetof(struct count_rec, count),
+				    .max = info.max_entries,
+			    });
+	if (*n < 0)
+		*n = 0;
+	return recs;
+}
+
+/* A row per counted key, with its stack folded; the keys stay in recs. */
+static struct row *make_rows(struct stacks *s, const struct count_rec *recs, int n, size_t *nrows,
+			     struct misses *misses)
+{
+	struct row *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+	struct side k, u;
+
+	*nrows = 0;
+	for (int i = 0; rows && i < n; i++) {
+		sides(s, &recs[i].key, &k, &u);
+		count_miss(misses, &k);
+		count_miss(misses, &u);
+		rows[*nrows].folded = folded_string(&s->show, &recs[i].key, &k, &u);
+		if (!rows[*nrows].folded)
+			continue;
+		rows[*nrows].key = &recs[i].key;
+		rows[(*nrows)++].count = recs[i].count;
+	}
+	return rows;
+}
+
+void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dropped)
+{
+	unsigned long long t0 = mono_ns();
+	struct misses misses = {};
+	struct count_rec *recs;
+	struct row *rows;
+	size_t nrows;
+	int n;
+
+	if (common_opts.verbose)
+		cli_warn("%llu user stacks named while sampling in %.1f ms", s->named, s->ns / 1e6);
+	recs = drain_counts(counts_fd, &n);
+	rows = make_rows(s, recs, n, &nrows, &misses);
+	nrows = merge_rows(&s->show, rows, nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		print_row(s, &rows[i]);
+		free(rows[i].folded);
+	}
+	fflush(stdout);
+	report_missed(&misses, dropped);
+	if (common_opts.verbose)
+		cli_warn("%d keys, %zu stacks printed in %.1f ms", n, nrows,
+			 (mono_ns() - t0) / 1e6);
+	free(rows);
+	free(recs);
+}
