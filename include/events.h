@@ -18,9 +18,10 @@ typedef int (*events_fn)(void *ctx, const void *data, size_t size);
 
 /*
  * Between open and load: pick ring buffer or perf buffer for this kernel
- * (BPFSCOPE_AVOID=ringbuf forces the perf buffer) and size the maps.
+ * (BPFSCOPE_AVOID=ringbuf forces the perf buffer) and size the maps: the
+ * ring ring_bytes (a power of two), or 0 for 128 KiB per CPU (256 KiB..8 MiB).
  */
-int events_configure(struct bpf_object *obj);
+int events_configure(struct bpf_object *obj, __u32 ring_bytes);
 
 /* After load: set up polling. Returns NULL with a message printed on failure. */
 struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx);

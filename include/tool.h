@@ -42,9 +42,9 @@ void *tool_opened(void *skel);
 #define TOOL_OPEN(skel) tool_opened(skel##__open_opts(tool_open_opts(skel##__elf_bytes)))
 
 /*
- * The runners' steps, for a tool whose loop is its own (each prints one line
- * saying what failed and returns <0): set the option groups' filters, pick
- * the event buffer if the object has one, load, set the cgroup filter, attach.
+ * The runners' steps (each prints one line saying what failed and returns
+ * <0): set the option groups' filters and load; set the cgroup filter and
+ * attach the skeleton's programs.
  */
 int tool_load(struct bpf_object_skeleton *s);
 int tool_attach(struct bpf_object_skeleton *s);
@@ -58,16 +58,28 @@ void tool_ready(void);
 /* Histogram tools at exit: "tool: N events missed ..." on stderr when there were any. */
 void tool_report_missed(const struct bpf_object *obj);
 
-/* A tool that prints an event at a time from the event buffer. */
+/*
+ * A tool fed by the event buffer: it prints an event at a time, or keeps
+ * what the events say and prints a summary at the end (or both).
+ */
 struct tool_events {
 	struct bpf_object_skeleton *skel;
 	events_fn on_event;		 /* each record; non-zero stops */
-	void *ctx;			 /* for on_event and print_summary */
+	void *ctx;			 /* for every callback */
 	void (*print_header)(void);	 /* text mode, once attached */
 	int (*print_summary)(void *ctx); /* at the end (optional); <0: failed, said why */
+	/* Optional, for a tool with attachments of its own (perf events): */
+	int (*after_load)(void *ctx); /* maps filled, state set up; <0: said why */
+	int (*attach)(void *ctx);     /* after the skeleton's programs; <0: said why */
+	void (*stop)(void *ctx);      /* at the end, before the last events are read */
+	__u32 ring_bytes;	      /* the event ring; 0: 128 KiB per CPU */
 };
 
-/* Run until SIGINT/SIGTERM, -d, or on_event asks to stop.  Returns the exit status. */
+/*
+ * Run until SIGINT/SIGTERM, -d, or on_event asks to stop; then read what is
+ * left in the buffer and print the summary.  A stop during start-up ends it
+ * quietly (status 0).  Returns the exit status.
+ */
 int tool_run_events(const struct tool_events *t);
 
 /* A tool that prints a summary (a histogram, counts) per interval, or once at the end. */

@@ -64,7 +64,7 @@ static __u32 ringbuf_size(void)
 	return size;
 }
 
-int events_configure(struct bpf_object *obj)
+int events_configure(struct bpf_object *obj, __u32 ring_bytes)
 {
 	struct bpf_map *rb = bpf_object__find_map_by_name(obj, "events");
 	struct bpf_map *scratch = bpf_object__find_map_by_name(obj, "events_scratch");
@@ -80,7 +80,7 @@ int events_configure(struct bpf_object *obj)
 	if (err)
 		return err;
 	if (use_ringbuf) {
-		bpf_map__set_max_entries(rb, ringbuf_size());
+		bpf_map__set_max_entries(rb, ring_bytes ? ring_bytes : ringbuf_size());
 		/* The scratch slot is only needed to build perf buffer records. */
 		bpf_map__set_max_entries(scratch, 1);
 		bpf_map__set_value_size(scratch, 8);

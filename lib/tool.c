@@ -111,10 +111,6 @@ int tool_load(struct bpf_object_skeleton *s)
 		cli_warn("cannot set the BPF filters");
 		return -EINVAL;
 	}
-	if (bpf_object__find_map_by_name(obj, "events") && events_configure(obj)) {
-		cli_warn("cannot set up the event buffer");
-		return -EINVAL;
-	}
 	if (tp_btf_by_id && corebtf_prepare_tp_btf(obj))
 		cli_warn("a BTF tracepoint chosen is not in the kernel BTF");
 	probe_release();
@@ -200,36 +196,48 @@ void tool_report_missed(const struct bpf_object *obj)
 			program_invocation_short_name, (unsigned long long)missed);
 }
 
-/* Load and attach; false (said why) if the tool cannot trace. */
-static bool start(struct bpf_object_skeleton *s)
-{
-	return !tool_load(s) && !tool_attach(s);
-}
-
 /* The exit status: 1 if anything failed or output was lost. */
 static int finish(int err)
 {
 	return output_finish() || err ? 1 : 0;
 }
 
+/* Load, attach (the skeleton's programs, then the tool's own), open the events. */
+static int start_events(const struct tool_events *t, struct events **ev)
+{
+	struct bpf_object *obj = *t->skel->obj;
+
+	if (events_configure(obj, t->ring_bytes)) {
+		cli_warn("cannot set up the event buffer");
+		return -1;
+	}
+	if (tool_load(t->skel) || (t->after_load && t->after_load(t->ctx) < 0))
+		return -1;
+	*ev = events_open(obj, t->on_event, t->ctx);
+	if (!*ev || tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
+		return -1;
+	return 0;
+}
+
 int tool_run_events(const struct tool_events *t)
 {
 	unsigned long long end = gopts.duration ? mono_ns() + gopts.duration * 1000000000ULL : 0;
 	struct events *ev = NULL;
-	int err = -1;
+	int err = 0;
 
-	if (!start(t->skel))
-		goto out;
-	ev = events_open(*t->skel->obj, t->on_event, t->ctx);
-	if (!ev)
+	/* A stop asked for during start-up (map creation can take long) ends it quietly. */
+	if (tool_exiting || (err = start_events(t, &ev)) || tool_exiting)
 		goto out;
 	if (!common_opts.json && t->print_header)
 		t->print_header();
 	tool_ready();
-	if (output_flush())
+	err = output_flush() || events_loop(ev, end);
+	if (err)
 		goto out;
-	err = events_loop(ev, end);
-	if (!err && t->print_summary)
+	if (t->stop)
+		t->stop(t->ctx);
+	events_poll(ev, 0); /* what the kernel sent before the stop */
+	if (t->print_summary)
 		err = t->print_summary(t->ctx);
 out:
 	if (ev)
@@ -252,7 +260,7 @@ int tool_run_intervals(const struct tool_intervals *t)
 {
 	int i, err = -1;
 
-	if (!start(t->skel))
+	if (tool_load(t->skel) || tool_attach(t->skel))
 		return finish(err);
 	if (!common_opts.json && t->banner)
 		printf("%s\n", t->banner);

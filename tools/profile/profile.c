@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "tool.h"
-#include "events.h"
 #include "output.h"
 #include "stacks.h"
 #include "profile.h"
@@ -29,8 +28,6 @@ static struct opts {
 	struct cpu_clock clock;
 	long stack_storage;
 	long hash_storage;
-	int duration; /* seconds; 0: until a signal */
-	int nposargs;
 } opts = {
 	.clock.cpu = -1,
 	.stack_storage = STACK_STORAGE_DEFAULT,
@@ -38,6 +35,11 @@ static struct opts {
 };
 
 enum { OPT_STACK_STORAGE = 0x100, OPT_HASH_STORAGE };
+
+static const struct opt_pick picks[] = {
+	{ OPT_DURATION, 0, NULL, NULL }, /* the positional [DURATION] */
+	{},
+};
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Profile these processes only (comma separated)", 0 },
@@ -88,7 +90,7 @@ static void parse_id_list(const char *opt, char *arg, pid_t (*parse)(const char 
 		(*ids)[(*n)++] = parse(opt, tok);
 	}
 	if (!*n)
-		cli_usage_error("invalid value '%s' for %s: no id given", arg, opt);
+		cli_bad_value(opt, arg, "no id given");
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -135,11 +137,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'C':
 		opts.clock.cpu = cli_parse_long("-C", arg, 0, CPU_SAMPLER_MAX_CPUS - 1);
 		break;
-	case ARGP_KEY_ARG:
-		if (opts.nposargs++)
-			cli_usage_error("unexpected argument '%s'", arg);
-		opts.duration = cli_parse_long("duration", arg, 1, INT_MAX);
-		break;
 	case ARGP_KEY_END:
 		if (opts.clock.freq && opts.clock.period)
 			cli_usage_error("-F and -c are exclusive: sample by rate or by period");
@@ -181,13 +178,19 @@ static void print_header(void)
 		printf(" by user + kernel stack");
 	if (opts.clock.cpu >= 0)
 		printf(" on CPU#%d", opts.clock.cpu);
-	if (opts.duration)
-		printf(" for %d secs.\n", opts.duration);
+	if (gopts.duration)
+		printf(" for %d secs.\n", gopts.duration);
 	else
 		printf("... Hit Ctrl-C to end.\n");
 }
 
-/* ---------------------------------------------------------------- setup */
+/* What the callbacks share: the object, the stacks named so far, the samplers. */
+static struct run {
+	struct profile_bpf *skel;
+	struct stacks *stacks;
+	struct cpu_sampler *sampler;
+	struct stack_show show;
+} run;
 
 static int fill_id_map(struct bpf_map *map, const pid_t *ids, int n)
 {
@@ -211,13 +214,6 @@ static int configure(struct profile_bpf *skel)
 	skel->rodata->filter_pids = opts.npids > 0;
 	skel->rodata->filter_tids = opts.ntids > 0;
 	skel->rodata->self_pid = getpid();
-	if (events_configure(skel->obj)) {
-		cli_warn("cannot set up the event buffer");
-		return -1;
-	}
-	/* Events are small and few: one per new stack. */
-	if (bpf_map__type(skel->maps.events) == BPF_MAP_TYPE_RINGBUF)
-		bpf_map__set_max_entries(skel->maps.events, 256 * 1024);
 	if (stacks_size_map(skel->maps.profile_stacks, opts.stack_storage) ||
 	    bpf_map__set_max_entries(skel->maps.profile_counts, opts.hash_storage) ||
 	    bpf_map__set_max_entries(skel->maps.profile_pids, opts.npids ? opts.npids : 1) ||
@@ -225,6 +221,51 @@ static int configure(struct profile_bpf *skel)
 		cli_warn("cannot size BPF maps");
 		return -1;
 	}
+	return 0;
+}
+
+static int after_load(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (fill_id_map(r->skel->maps.profile_pids, opts.pids, opts.npids) ||
+	    fill_id_map(r->skel->maps.profile_tids, opts.tids, opts.ntids)) {
+		cli_warn("cannot set the pid/tid filter");
+		return -1;
+	}
+	r->stacks = stacks_new(bpf_map__fd(r->skel->maps.profile_stacks), &r->show);
+	if (!r->stacks)
+		cli_warn("out of memory");
+	return r->stacks ? 0 : -1;
+}
+
+static int on_new_stack(void *ctx, const void *data, size_t size)
+{
+	return stacks_on_new(((struct run *)ctx)->stacks, data, size);
+}
+
+static int attach_samplers(void *ctx)
+{
+	struct run *r = ctx;
+
+	r->sampler = cpu_sampler_attach(r->skel->progs.profile_sample, &opts.clock);
+	return r->sampler ? 0 : -1;
+}
+
+/* Stop sampling first: the counts stay still and naming them is not profiled. */
+static void stop_samplers(void *ctx)
+{
+	cpu_sampler_stop(((struct run *)ctx)->sampler);
+}
+
+static int print_counts(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->show.format == STACK_MULTILINE)
+		putchar('\n');
+	stacks_print_counts(r->stacks, bpf_map__fd(r->skel->maps.profile_counts),
+			    r->skel->bss->samples_dropped);
 	return 0;
 }
 
@@ -245,71 +286,28 @@ static struct stack_show stack_show(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[DURATION]", doc, NULL, NULL, NULL };
-	struct cpu_sampler *sampler = NULL;
-	struct profile_bpf *skel = NULL;
-	struct stacks *stacks = NULL;
-	struct events *ev = NULL;
-	struct stack_show show;
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	int err = 1;
 
-	cli_parse(&argp, argc, argv, NULL);
-	tool_setup();
-	show = stack_show();
-
-	skel = TOOL_OPEN(profile_bpf);
-	if (!skel) {
-		cli_warn("cannot open BPF object");
-		goto cleanup;
-	}
-	if (configure(skel))
-		goto cleanup;
-	/* A signal during start-up stops it before and after the slow step: creating the maps. */
-	if (tool_exiting)
-		goto done;
-	if (tool_load(skel->skeleton))
-		goto cleanup;
-	if (tool_exiting)
-		goto done;
-	if (fill_id_map(skel->maps.profile_pids, opts.pids, opts.npids) ||
-	    fill_id_map(skel->maps.profile_tids, opts.tids, opts.ntids)) {
-		cli_warn("cannot set the pid/tid filter");
-		goto cleanup;
-	}
-	stacks = stacks_new(bpf_map__fd(skel->maps.profile_stacks), &show);
-	if (!stacks) {
-		cli_warn("out of memory");
-		goto cleanup;
-	}
-	ev = events_open(skel->obj, stacks_on_new, stacks);
-	if (!ev)
-		goto cleanup;
-	sampler = cpu_sampler_attach(skel->progs.profile_sample, &opts.clock);
-	if (!sampler)
-		goto cleanup;
-
-	if (show.format == STACK_MULTILINE)
-		print_header();
-	tool_ready();
-	if (events_loop(ev, opts.duration ? mono_ns() + opts.duration * 1000000000ULL : 0))
-		goto cleanup;
-
-	/* Stop sampling first: the counts stay still and naming them is not profiled. */
-	cpu_sampler_stop(sampler);
-	events_poll(ev, 0);
-	if (show.format == STACK_MULTILINE)
-		putchar('\n');
-	stacks_print_counts(stacks, bpf_map__fd(skel->maps.profile_counts),
-			    skel->bss->samples_dropped);
-done:
-	err = 0;
-cleanup:
-	cpu_sampler_free(sampler);
-	events_free(ev);
-	stacks_free(stacks);
-	profile_bpf__destroy(skel);
+	tool_parse(&argp, picks, argc, argv);
+	run.show = stack_show();
+	run.skel = TOOL_OPEN(profile_bpf);
+	if (run.skel && !configure(run.skel))
+		err = tool_run_events(&(struct tool_events){
+			.skel = run.skel->skeleton,
+			.on_event = on_new_stack,
+			.ctx = &run,
+			.print_header = run.show.format == STACK_MULTILINE ? print_header : NULL,
+			.print_summary = print_counts,
+			.after_load = after_load,
+			.attach = attach_samplers,
+			.stop = stop_samplers,
+			.ring_bytes = 256 * 1024, /* events are small and few: one per new stack */
+		});
+	cpu_sampler_free(run.sampler);
+	stacks_free(run.stacks);
+	profile_bpf__destroy(run.skel);
 	free(opts.pids);
 	free(opts.tids);
-	/* Output that could not be written is said and fails the run. */
-	return output_finish() || err ? 1 : 0;
+	return err;
 }
