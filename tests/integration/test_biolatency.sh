@@ -19,8 +19,7 @@ make_loop() {
 }
 
 if ! make_loop a || ! LOOP_A=$LOOP || ! make_loop b || ! LOOP_B=$LOOP; then
-	skip "biolatency" "cannot create loop devices"
-	exit 0
+	skip_all "cannot create loop devices"
 fi
 NAME_A=$(basename "$LOOP_A")
 NAME_B=$(basename "$LOOP_B")

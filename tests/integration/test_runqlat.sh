@@ -4,14 +4,9 @@
 . "$(dirname "$0")/../lib.sh"
 need taskset cc jq
 
-if [ ! -x "$BIN/runqlat" ]; then
-	skip runqlat "bin/runqlat is not built"
-	exit 0
-fi
-if ! cc -O1 -pthread -o "$TMP/spin" "$TOP/tests/integration/helpers/runqlat_spin.c"; then
-	fail "runqlat: build helper" "cc failed"
-	exit 0
-fi
+[ -x "$BIN/runqlat" ] || skip_all "bin/runqlat is not built"
+cc -O1 -pthread -o "$TMP/spin" "$TOP/tests/integration/helpers/runqlat_spin.c" ||
+	bail_out "runqlat: build helper" "cc failed"
 
 name=rql$$_$RANDOM	# comm of our busy loops: unique to this run, < 16 chars
 pids=()

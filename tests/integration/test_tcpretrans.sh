@@ -117,10 +117,7 @@ retransmit_episode() {
 	ip netns exec "$NS_B" nft delete table inet "$NFT_TABLE"
 }
 
-if ! setup_namespaces; then
-	skip "$T: retransmits between namespaces" "cannot create network namespaces and veth"
-	exit 0
-fi
+setup_namespaces || skip_all "cannot create network namespaces and veth"
 ns_spawn "$NS_B" python3 "$PEER" server "$B4" "$PORT"
 ns_spawn "$NS_B" python3 "$PEER" server "$B6" "$PORT"
 
