@@ -71,9 +71,9 @@ if [ $host = 1 ]; then
 	for t in tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
 		serial=0
-		grep -qE '^# serial( |$)' "$t" && serial=1
+		grep -qE '^# serial([ :(]|$)' "$t" && serial=1
 		name=integration/$(basename "$t" .sh)
-		if grep -qE '^# per-tool( |$)' "$t"; then
+		if grep -qE '^# per-tool([ :(]|$)' "$t"; then
 			for tool in ${TOOLS:-$(ls bin)}; do
 				[[ $t =~ $filter ]] || [[ $name[$tool] =~ $filter ]] || continue
 				add_job "$name[$tool]" "$t" "$tool" "$serial"
