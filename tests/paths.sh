@@ -30,8 +30,8 @@ kinds_taken() {
 
 # path_summary ERRFILE: one line saying what was chosen, for failure messages.
 path_summary() {
-	echo "hooks: $(hooks_taken "$1" | tr '\n' ' ')buffer: $(buffer_taken "$1")," \
-		"CO-RE: $(core_taken "$1")"
+	echo "hooks: $(hooks_taken "$1" | tr '\n' ' ')buffer: $(buffer_taken "$1");" \
+		"CO-RE: $(sed -n 's/^[a-z0-9_-]*: CO-RE: //p' "$1" | head -n 1)"
 }
 
 # path_mismatch ERRFILE SPEC...: prints what the -v output in ERRFILE says

@@ -90,9 +90,10 @@ start_job() {
 	(
 		t0=$EPOCHREALTIME
 		if [[ ${FILES[$i]} == *.sh ]]; then
-			# Sourced, then done_testing: "# done testing" only if it got to its end.
+			# Sourced, then done_testing: "# done testing" only if it got to its
+			# end (the status of its last command does not matter then).
 			env ${TOOLSOF[$i]:+TOOLS=${TOOLSOF[$i]}} timeout -k 10 600 \
-				bash -c '. "$0"; rc=$?; done_testing; exit $rc' "${FILES[$i]}"
+				bash -c '. "$0"; done_testing' "${FILES[$i]}"
 		else
 			timeout -k 10 600 "${FILES[$i]}"
 		fi
