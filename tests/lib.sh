@@ -208,7 +208,7 @@ signal_status() { echo $((128 + $(kill -l "$1"))); }
 # its handler is set: 0 or the signal's own status (130, 143), nothing else.
 check_clean_stop() {
 	local name=$1 sig=$2 delay=$3 tool=$4 before=$TMP/clean.before owned=$TMP/clean.owned
-	local pid rc i listed missing leaked want
+	local pid rc i listed missing leaked want exe
 	shift 4
 	: >"$owned"
 	if ! bpf_objects >"$before" 2>"$TMP/clean.err"; then
@@ -243,6 +243,14 @@ check_clean_stop() {
 	else
 		env --default-signal=INT "$BIN/$tool" "$@" >"$TMP/clean.out" 2>&1 &
 		pid=$!
+		# The delay counts from the tool's exec: before it, SIGINT is still
+		# ignored (the shell's doing, until env sets it back) and would be lost.
+		exe=$(readlink -f "$BIN/$tool")
+		for ((i = 0; i < 500; i++)); do
+			[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.01
+		done
 		sleep "$delay"
 		kill -"$sig" "$pid"
 		for ((i = 0; i < 100; i++)); do

@@ -165,7 +165,7 @@ leaked() {
 # the start must end it with 0 or the signal's own status, leaving nothing.
 # BPFSCOPE_AVOID passes through.
 check_clean_stop() {
-	local name=$1 sig=$2 delay=$3 rc want pid i new missing
+	local name=$1 sig=$2 delay=$3 rc want pid i new missing exe
 	shift 3
 	: >"$TMP/owned"
 	if ! bpf_objects >"$TMP/before" 2>"$TMP/lister.err"; then
@@ -199,6 +199,15 @@ check_clean_stop() {
 	else
 		sigdfl "$@" >"$TMP/clean" 2>&1 &
 		pid=$!
+		# The delay counts from the tool's exec: before it SIGINT is still
+		# ignored (the shell's doing, until sigdfl sets it back).
+		exe=$(readlink -f "$(which "$1")")
+		i=0
+		while [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && [ $i -lt 500 ] &&
+			kill -0 "$pid" 2>/dev/null; do
+			sleep 0.01
+			i=$((i + 1))
+		done
 		sleep "$delay"
 		kill -"$sig" "$pid"
 		i=0
