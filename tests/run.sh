@@ -97,15 +97,20 @@ start_job() {
 		else
 			timeout -k 10 600 "${FILES[$i]}"
 		fi
-		echo "$? $(since "$t0")" >"$WORK/$i.status"
+		rc=$?
+		# CPU time of the job's processes (those it waited for).
+		times >"$WORK/$i.times"
+		cpu=$(awk 'NR == 2 { gsub(/[ms]/, " "); printf "%.1f", $1 * 60 + $2 + $3 * 60 + $4 }' \
+			"$WORK/$i.times")
+		echo "$rc $(since "$t0") $cpu" >"$WORK/$i.status"
 	) >"$WORK/$i.out" 2>&1 </dev/null &
 	PID_JOB[$!]=$i
 }
 
 # end_job I: print job I's output in one piece, indented, and log it.
 end_job() {
-	local i=$1 name=${NAMES[$1]} out=$WORK/$1.out rc secs
-	read -r rc secs <"$WORK/$i.status"
+	local i=$1 name=${NAMES[$1]} out=$WORK/$1.out rc secs cpu
+	read -r rc secs cpu <"$WORK/$i.status"
 	if [ "$rc" = 124 ]; then
 		echo "not ok - $name: still running after 600 s, stopped" >>"$out"
 	elif [ "$rc" != 0 ]; then
@@ -117,7 +122,8 @@ end_job() {
 	fi
 	grep -vx '# done testing' "$out" >>"$log"
 	echo "# time $name $secs" >>"$log"
-	echo "# $name ($secs s)"
+	echo "# cpu $name $cpu" >>"$log"
+	echo "# $name ($secs s, CPU $cpu s)"
 	grep -vx '# done testing' "$out" | sed 's/^/  /'
 }
 
@@ -199,7 +205,8 @@ if [ -s "$WORK/times" ]; then
 		awk '$2 != g { if (g != "") printf "\n"; g = $2; k = 0; printf "%s:", g }
 			{ if (k++ % 3 == 0) printf "\n"; printf " %7.1f %-27s", $3, $4 }
 			END { printf "\n" }'
-	echo "total: $total s${host_secs:+, host $host_secs s}$(
+	echo "total: $total s${host_secs:+, host $host_secs s (CPU $(awk '$2 == "cpu" { n += $4 }
+		END { printf "%.0f", n }' "$log") s)}$(
 		awk '$2 == "vm" { printf ", kernel matrix %s s", $1 }' "$WORK/times")"
 	mkdir -p "$(dirname "$TIMES")"
 	# Keep the times of jobs this run left out.
