@@ -231,7 +231,11 @@ if start_tool "$TMP/sig" profile -f -C 0 -I; then
 else
 	rc="none (did not start)"
 fi
-if [ "$rc" = 0 ] && [ -s "$TMP/sig" ] && ! grep -q . "$TMP/sig.err"; then
+# (Stacks lost to a slot taken in the stack map are a warning, not an error: with
+# -I and every process on CPU 0, seen once when other tests ran beside it.)
+if [ "$rc" = 0 ] && [ -s "$TMP/sig" ] &&
+	! grep -v '^WARNING: [0-9]* stack traces lost and could not be displayed' "$TMP/sig.err" |
+	grep -q .; then
 	ok "profile: SIGINT prints what was gathered and exits 0"
 else
 	fail "profile: SIGINT prints what was gathered and exits 0" "rc=$rc $(head -c 300 "$TMP/sig.err")"
