@@ -1,43 +1,11 @@
 #!/bin/bash
 # What every tool must do: help, one-line errors, refuse to run unprivileged
 # with a clear reason, and leave no BPF object behind whenever it is stopped.
+# per-tool (tests/run.sh runs this file once per tool, TOOLS=that tool)
 . "$(dirname "$0")/../lib.sh"
 need bpftool setpriv
 
 tools=${TOOLS:-$(ls "$BIN")}
-
-# Runs the tool, interrupts it with SIG after DELAY seconds (or once attached
-# when DELAY is "ready"), and reports BPF objects it left behind.
-check_clean_stop() {
-	local tool=$1 sig=$2 delay=$3 name="$1: SIG$2 ${3/ready/after attach} leaves nothing"
-	local before=$TMP/before after=$TMP/after pid rc leaked
-
-	bpf_objects >"$before"
-	if [ "$delay" = ready ]; then
-		if ! start_tool "$TMP/out" "$tool"; then
-			fail "$name" "did not start: $(head -c 300 "$TMP/out.err")"
-			return
-		fi
-		sleep 0.3
-		stop_tool "$sig"
-		rc=$?
-	else
-		"$BIN/$tool" >"$TMP/out" 2>&1 &
-		pid=$!
-		sleep "$delay"
-		kill -"$sig" "$pid"
-		wait "$pid"
-		rc=$?
-	fi
-	leaked=$(bpf_leaked_objects "$before")
-	if [ -n "$leaked" ]; then
-		fail "$name" "left behind: $leaked"
-	elif [ "$delay" = ready ] && [ "$rc" != 0 ]; then
-		fail "$name" "exit status $rc after a signal, expected 0"
-	else
-		ok "$name"
-	fi
-}
 
 for tool in $tools; do
 	out=$("$BIN/$tool" --help 2>&1)
@@ -75,8 +43,9 @@ for tool in $tools; do
 		fail "$tool: unprivileged run says it needs root" "rc=$rc stderr: $(head -c 300 "$TMP/e")"
 	fi
 
-	check_clean_stop "$tool" INT ready
-	check_clean_stop "$tool" TERM ready
-	check_clean_stop "$tool" INT 0.01
-	check_clean_stop "$tool" TERM 0.05
+	# (check_clean_stop: tests/lib.sh)
+	check_clean_stop "$tool: SIGINT after attach leaves nothing" INT ready "$tool"
+	check_clean_stop "$tool: SIGTERM after attach leaves nothing" TERM ready "$tool"
+	check_clean_stop "$tool: SIGINT 0.01 s after start leaves nothing" INT 0.01 "$tool"
+	check_clean_stop "$tool: SIGTERM 0.05 s after start leaves nothing" TERM 0.05 "$tool"
 done

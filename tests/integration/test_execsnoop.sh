@@ -13,7 +13,7 @@ run_marked() {
 	bash -c 'echo "$$ $PPID" > "$1"; exec "$2" "$3" "second arg"' _ "$TMP/pids" "$prog" "$m"
 }
 
-start_tool "$TMP/out" execsnoop || { fail "execsnoop starts" "$(cat "$TMP/out.err")"; exit 0; }
+start_tool "$TMP/out" execsnoop || bail_out "execsnoop starts" "$(cat "$TMP/out.err")"
 run_marked
 read -r pid ppid <"$TMP/pids"
 "$TMP/${m}_missing" "$m-failed" 2>/dev/null
@@ -29,7 +29,7 @@ check "header has PCOMM PID PPID RET ARGS" grep -qE '^PCOMM +PID +PPID +RET ARGS
 if grep -qF -- "$m-failed" "$TMP/out"; then fail "failed exec hidden without -x" "shown"
 else ok "failed exec hidden without -x"; fi
 
-start_tool "$TMP/out" execsnoop -x -U -T -q --max-args 2 || { fail "execsnoop -x starts" "$(cat "$TMP/out.err")"; exit 0; }
+start_tool "$TMP/out" execsnoop -x -U -T -q --max-args 2 || bail_out "execsnoop -x starts" "$(cat "$TMP/out.err")"
 "$TMP/${m}_missing" "$m-failed" 2>/dev/null
 run_marked
 wait_for "$TMP/out" "\"$m\""
@@ -40,7 +40,7 @@ check "-x shows a failed exec with RET -2 (ENOENT)" \
 check "-U adds a UID column, -T a time column" grep -qE '^TIME +UID +PCOMM' "$TMP/out"
 check "-q quotes and --max-args truncates with ..." grep -qF -- "\"$prog\" \"$m\" ..." "$TMP/out"
 
-start_tool "$TMP/out" execsnoop -n "${m:0:10}" -l "$m" || { fail "execsnoop -n starts" ""; exit 0; }
+start_tool "$TMP/out" execsnoop -n "${m:0:10}" -l "$m" || bail_out "execsnoop -n starts" "$(cat "$TMP/out.err")"
 run_marked
 /bin/echo "$m" >/dev/null
 wait_for "$TMP/out" "$m"
@@ -51,7 +51,7 @@ if grep -q '^echo ' "$TMP/out"; then fail "-n NAME drops other commands" "$(cat 
 else ok "-n NAME drops other commands"; fi
 
 uid=65534
-start_tool "$TMP/out" execsnoop -u $uid || { fail "execsnoop -u starts" ""; exit 0; }
+start_tool "$TMP/out" execsnoop -u $uid || bail_out "execsnoop -u starts" "$(cat "$TMP/out.err")"
 run_as_nobody "$prog" "$m-nobody"
 run_marked
 wait_for "$TMP/out" "$m-nobody"
@@ -61,7 +61,7 @@ check "-u UID shows that user's exec" grep -qF -- "$m-nobody" "$TMP/out"
 if grep -qF -- "$m second" "$TMP/out"; then fail "-u UID hides root's exec" "shown"
 else ok "-u UID hides root's exec"; fi
 
-start_tool "$TMP/out" execsnoop --json || { fail "execsnoop --json starts" ""; exit 0; }
+start_tool "$TMP/out" execsnoop --json || bail_out "execsnoop --json starts" "$(cat "$TMP/out.err")"
 run_marked
 read -r pid ppid <"$TMP/pids"
 wait_for "$TMP/out" "$m"
@@ -81,7 +81,7 @@ then ok "--json: one valid object per exec with args as a list"
 else fail "--json: one valid object per exec with args as a list" "$(head -3 "$TMP/out")"; fi
 
 ctl=$(printf 'a\033[31mred\tb')
-start_tool "$TMP/out" execsnoop || { fail "execsnoop starts" ""; exit 0; }
+start_tool "$TMP/out" execsnoop || bail_out "execsnoop starts" "$(cat "$TMP/out.err")"
 "$prog" "$m" "$ctl"
 wait_for "$TMP/out" "$m"
 sleep 0.3
@@ -92,11 +92,13 @@ else
 	fail "control bytes in arguments are escaped" "$(grep -a "$m" "$TMP/out" | od -c | head -5)"
 fi
 
-BPFSCOPE_AVOID=ringbuf start_tool "$TMP/out" execsnoop || { fail "perf buffer path starts" "$(cat "$TMP/out.err")"; exit 0; }
+BPFSCOPE_AVOID=ringbuf start_tool "$TMP/out" execsnoop -v ||
+	bail_out "perf buffer path starts" "$(cat "$TMP/out.err")"
 run_marked
 wait_for "$TMP/out" "$m"
 sleep 0.3
 stop_tool INT
+check_path "BPFSCOPE_AVOID=ringbuf takes the perf buffer" "$TMP/out.err" buffer=perfbuf kinds=tracepoint
 check "perf buffer path (BPFSCOPE_AVOID=ringbuf) shows the exec" grep -qF -- "$prog $m second arg" "$TMP/out"
 
 # execveat (here through fexecve) is traced too; without syscall tracepoints
@@ -124,8 +126,12 @@ os.execve("", [sys.argv[1] + "-argv0", sys.argv[1] + "-empty"], {})' "$m" 2>/dev
 	check "-x$via: execve with an empty path shows it empty, not argv[0]" \
 		grep -qE -- " -2  $m-empty\$" "$TMP/out"
 	if [ -n "$avoid" ]; then
-		check "without syscall tracepoints execs are traced through raw_syscalls" \
-			grep -q "^execsnoop: sys_enter via raw_tp" "$TMP/out.err"
+		check_path "without syscall tracepoints execs are traced through raw_syscalls" \
+			"$TMP/out.err" kinds=raw_tp sys_enter=raw_tp sys_exit=raw_tp buffer=ringbuf
+	else
+		check_path "the best path: syscall tracepoints, ring buffer, CO-RE against the cut BTF" \
+			"$TMP/out.err" kinds=tracepoint sys_enter_execve=tracepoint \
+			sys_exit_execveat=tracepoint buffer=ringbuf core=cut
 	fi
 	check "exec$via: PID, PPID, RET and arguments" \
 		grep -qE -- "^${m:0:15} +$pid +$ppid +0 $prog $m second arg\$" "$TMP/out"

@@ -137,20 +137,29 @@ basic_check() {
 }
 
 basic_check "successful open shows PID, FD and ERR 0"
-BPFSCOPE_AVOID=ringbuf basic_check "perf buffer path (BPFSCOPE_AVOID=ringbuf)"
-BPFSCOPE_AVOID=task_pt_regs basic_check "entry/exit path (BPFSCOPE_AVOID=task_pt_regs)"
-BPFSCOPE_AVOID=corebtf basic_check "CO-RE against the whole kernel BTF (BPFSCOPE_AVOID=corebtf)"
+# Each path forced with BPFSCOPE_AVOID, and -v to say which one was taken
+# (check_path: tests/lib.sh).  The best path reads the arguments from the
+# saved registers at the syscall's exit alone (bpf_task_pt_regs).
+basic_check "-v: the same on the best path" -v
+check_path "best path: exit tracepoints only, ring buffer, CO-RE against the cut BTF" "$OUT.err" \
+	kinds=tracepoint sys_exit_openat=tracepoint sys_enter_openat=- buffer=ringbuf core=cut
+BPFSCOPE_AVOID=ringbuf basic_check "perf buffer path (BPFSCOPE_AVOID=ringbuf)" -v
+check_path "BPFSCOPE_AVOID=ringbuf takes the perf buffer" "$OUT.err" buffer=perfbuf \
+	sys_exit_openat=tracepoint
+BPFSCOPE_AVOID=task_pt_regs basic_check "entry/exit path (BPFSCOPE_AVOID=task_pt_regs)" -v
+check_path "BPFSCOPE_AVOID=task_pt_regs takes the entry/exit pair" "$OUT.err" \
+	sys_enter_openat=tracepoint sys_exit_openat=tracepoint sys_enter_openat2=tracepoint \
+	buffer=ringbuf
+BPFSCOPE_AVOID=corebtf basic_check "CO-RE against the whole kernel BTF (BPFSCOPE_AVOID=corebtf)" -v
+check_path "BPFSCOPE_AVOID=corebtf relocates against the whole kernel BTF" "$OUT.err" core=whole \
+	sys_exit_openat=tracepoint sys_enter_openat=-
 # Kernels without syscall tracepoints: raw_syscalls' exit, forced by avoiding them.
 BPFSCOPE_AVOID=tracepoint basic_check "raw_syscalls path (BPFSCOPE_AVOID=tracepoint)" -v
-check "the raw_syscalls path is taken without syscall tracepoints" \
-	grep -q "^opensnoop: sys_exit via raw_tp" "$OUT.err"
-BPFSCOPE_AVOID=tracepoint,ringbuf basic_check "raw_syscalls path with the perf buffer"
-basic_check "-v: the same with the cut kernel BTF" -v
-if grep -q 'CO-RE: against the kernel BTF cut for this object' "$OUT.err"; then
-	ok "-v says CO-RE used the kernel BTF cut for the object"
-else
-	fail "-v says CO-RE used the kernel BTF cut for the object" "$(grep -i 'co-re' "$OUT.err")"
-fi
+check_path "the raw_syscalls path is taken without syscall tracepoints" "$OUT.err" \
+	kinds=raw_tp sys_exit=raw_tp buffer=ringbuf
+BPFSCOPE_AVOID=tracepoint,ringbuf basic_check "raw_syscalls path with the perf buffer" -v
+check_path "BPFSCOPE_AVOID=tracepoint,ringbuf takes raw_syscalls and the perf buffer" "$OUT.err" \
+	kinds=raw_tp sys_exit=raw_tp buffer=perfbuf
 
 # --- header and optional columns ----------------------------------------------
 if start_tool "$OUT" "$TOOL" -T -U -e; then
@@ -342,7 +351,8 @@ fi
 # --- openat2() ----------------------------------------------------------------
 openat2_check() {
 	local name=$1 pid fd
-	if ! start_tool "$OUT" "$TOOL" --json; then
+	shift
+	if ! start_tool "$OUT" "$TOOL" --json "$@"; then
 		fail "$name" "did not start: $(cat "$OUT.err")"
 		return
 	fi
@@ -364,7 +374,8 @@ sys.exit(not any(r["path"] == sys.argv[2] and r["syscall"] == "openat2" and
 	fi
 }
 openat2_check "openat2() is reported with its flags"
-BPFSCOPE_AVOID=tracepoint openat2_check "openat2() through raw_syscalls"
+BPFSCOPE_AVOID=tracepoint openat2_check "openat2() through raw_syscalls" -v
+check_path "openat2() through raw_syscalls: raw_syscalls taken" "$OUT.err" kinds=raw_tp
 
 # --- -f: flag filter ----------------------------------------------------------
 if start_tool "$OUT" "$TOOL" -f O_CREAT,O_TRUNC; then
@@ -464,7 +475,8 @@ sys.exit(not any(r["path"] == sys.argv[2] and r["path_truncated"]
 	if [ $? = 0 ]; then ok "$name"; else fail "$name" "$(grep ccc "$OUT" | head -2)"; fi
 }
 long_path_check "a path longer than 255 bytes is cut and marked" --json
-BPFSCOPE_AVOID=ringbuf long_path_check "a long path is cut and marked on the perf buffer path"
+BPFSCOPE_AVOID=ringbuf long_path_check "a long path is cut and marked on the perf buffer path" -v
+check_path "a long path on the perf buffer path: perf buffer taken" "$OUT.err" buffer=perfbuf
 
 # --- -F: relative paths from the cwd or dirfd, across a mount -----------------
 full_path_check() {
@@ -495,8 +507,11 @@ full_path_check() {
 	fi
 }
 full_path_check "-F joins relative paths to the cwd or dirfd, across mounts"
-BPFSCOPE_AVOID=task_pt_regs full_path_check "-F on the entry/exit path"
-BPFSCOPE_AVOID=tracepoint full_path_check "-F through raw_syscalls"
+BPFSCOPE_AVOID=task_pt_regs full_path_check "-F on the entry/exit path" -v
+check_path "-F on the entry/exit path: entry and exit taken" "$OUT.err" \
+	sys_enter_openat=tracepoint sys_exit_openat=tracepoint
+BPFSCOPE_AVOID=tracepoint full_path_check "-F through raw_syscalls" -v
+check_path "-F through raw_syscalls: raw_syscalls taken" "$OUT.err" kinds=raw_tp sys_exit=raw_tp
 
 # --- -d: stops by itself ------------------------------------------------------
 start=$(date +%s)

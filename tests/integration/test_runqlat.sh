@@ -1,17 +1,13 @@
 #!/bin/bash
 # runqlat: busy loops pinned to one CPU wait for each other on its run queue;
 # runqlat must see those waits, in the msec range, for the right pids only.
+# serial: its busy loops fill CPU 0 for the whole file (other tests would wait)
 . "$(dirname "$0")/../lib.sh"
 need taskset cc jq
 
-if [ ! -x "$BIN/runqlat" ]; then
-	skip runqlat "bin/runqlat is not built"
-	exit 0
-fi
-if ! cc -O1 -pthread -o "$TMP/spin" "$TOP/tests/integration/helpers/runqlat_spin.c"; then
-	fail "runqlat: build helper" "cc failed"
-	exit 0
-fi
+[ -x "$BIN/runqlat" ] || skip_all "bin/runqlat is not built"
+cc -O1 -pthread -o "$TMP/spin" "$TOP/tests/integration/helpers/runqlat_spin.c" ||
+	bail_out "runqlat: build helper" "cc failed"
 
 name=rql$$_$RANDOM	# comm of our busy loops: unique to this run, < 16 chars
 pids=()
@@ -73,13 +69,9 @@ fi
 
 # The raw_tp fallback gives the same result.
 if BPFSCOPE_AVOID=tp_btf run_for 2 "$TMP/raw" -v -P -p "$pid1"; then
-	if grep -q 'sched_switch via raw_tp' "$TMP/raw.err" &&
-	   grep -q 'sched_wakeup via raw_tp' "$TMP/raw.err"; then
-		check_pid_run "$TMP/raw" "BPFSCOPE_AVOID=tp_btf: raw_tp fallback, same result"
-	else
-		fail "runqlat: BPFSCOPE_AVOID=tp_btf" \
-			"raw_tp not chosen: $(head -5 "$TMP/raw.err")"
-	fi
+	check_path "runqlat: BPFSCOPE_AVOID=tp_btf takes raw_tp for every hook" "$TMP/raw.err" \
+		kinds=raw_tp sched_switch=raw_tp sched_wakeup=raw_tp sched_wakeup_new=raw_tp
+	check_pid_run "$TMP/raw" "BPFSCOPE_AVOID=tp_btf: raw_tp fallback, same result"
 else
 	fail "runqlat: BPFSCOPE_AVOID=tp_btf" "exit status $?: $(tail -3 "$TMP/raw.err")"
 fi

@@ -7,8 +7,7 @@ need unshare chroot
 out=$TMP/static
 if ! make -s -C "$TOP" STATIC=1 SANITIZE= BUILD="$out/build" BIN="$out/bin" "$out/bin/execsnoop" \
 	>"$TMP/build.log" 2>&1; then
-	fail "make STATIC=1 builds" "$(tail -5 "$TMP/build.log")"
-	exit 0
+	bail_out "make STATIC=1 builds" "$(tail -5 "$TMP/build.log")"
 fi
 if file "$out/bin/execsnoop" | grep -q 'statically linked'; then ok "make STATIC=1 links statically"
 else fail "make STATIC=1 links statically" "$(file "$out/bin/execsnoop")"; fi

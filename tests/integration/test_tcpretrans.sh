@@ -117,10 +117,7 @@ retransmit_episode() {
 	ip netns exec "$NS_B" nft delete table inet "$NFT_TABLE"
 }
 
-if ! setup_namespaces; then
-	skip "$T: retransmits between namespaces" "cannot create network namespaces and veth"
-	exit 0
-fi
+setup_namespaces || skip_all "cannot create network namespaces and veth"
 ns_spawn "$NS_B" python3 "$PEER" server "$B4" "$PORT"
 ns_spawn "$NS_B" python3 "$PEER" server "$B6" "$PORT"
 
@@ -236,22 +233,26 @@ else
 	fail "-c: totals only, no per-event lines" "$(head -3 "$TMP/count")"
 fi
 
-# Fallbacks forced with BPFSCOPE_AVOID (-v names the hook and the event buffer).
+# Fallbacks forced with BPFSCOPE_AVOID (-v names the hook and the event buffer:
+# check_path, tests/lib.sh).
 check_fallback() {
-	local name=$1 want=$2 what=$3
-	if grep -qF "$want" "$TMP/$name.err" && flow_lines "$TMP/$name" 4 >/dev/null &&
-		flow_lines "$TMP/$name" 6 >/dev/null; then
-		ok "$what"
+	local name=$1 what=$2
+	shift 2
+	check_path "$what: taken" "$TMP/$name.err" "$@"
+	if flow_lines "$TMP/$name" 4 >/dev/null && flow_lines "$TMP/$name" 6 >/dev/null; then
+		ok "$what: shows both flows"
 	else
-		fail "$what" "$(grep -v '^libbpf' "$TMP/$name.err" | head -2)"
+		fail "$what: shows both flows" "$(grep -v '^libbpf' "$TMP/$name.err" | head -2)"
 	fi
 }
-check_fallback raw_tp "tcp_retransmit_skb via raw_tp" \
-	"BPFSCOPE_AVOID=tp_btf: raw_tp shows both flows"
-check_fallback tracepoint "tcp_retransmit_skb via tracepoint" \
-	"BPFSCOPE_AVOID=tp_btf,raw_tp: classic tracepoint shows both flows"
-check_fallback perfbuf "event buffer: perfbuf" \
-	"BPFSCOPE_AVOID=ringbuf: perf buffer shows both flows"
+check_fallback raw_tp "BPFSCOPE_AVOID=tp_btf: raw_tp" kinds=raw_tp tcp_retransmit_skb=raw_tp
+check_fallback tracepoint "BPFSCOPE_AVOID=tp_btf,raw_tp: classic tracepoint" \
+	kinds=tracepoint tcp_retransmit_skb=tracepoint
+check_fallback perfbuf "BPFSCOPE_AVOID=ringbuf: perf buffer" buffer=perfbuf \
+	tcp_retransmit_skb=tp_btf
+# -c counts in a map and opens no event buffer: avoiding the ring buffer changes nothing.
+check_path "BPFSCOPE_AVOID=ringbuf -c: no event buffer (counted in a map)" \
+	"$TMP/perfbuf_count.err" buffer=none tcp_retransmit_skb=tp_btf
 n=$(count_of "$TMP/perfbuf_count" 4)
 if [ -n "$n" ] && [ "$n" -ge 1 ]; then ok "BPFSCOPE_AVOID=ringbuf: -c counts the flow ($n)"
 else fail "BPFSCOPE_AVOID=ringbuf: -c counts the flow" "$(tail -3 "$TMP/perfbuf_count")"; fi

@@ -6,14 +6,23 @@
 #include "output.h"
 #include "unit.h"
 
-/* The BPF side's slot function (include/bpf/bits.bpf.h), restated for the edges. */
+/*
+ * The BPF side's slot function itself: include/bpf/bits.bpf.h is BPF C, built
+ * here for the host with the kernel's type names and the attribute the BPF
+ * headers would define.
+ */
+#include <linux/types.h>
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#include "bpf/bits.bpf.h"
+
+/* The tools' last slot (MAX_SLOTS - 1 = 31) takes every larger value. */
+#define TEST_MAX_SLOT 31
+
 static int slot_of(unsigned long long v)
 {
-	int s = 0;
-
-	while (v >>= 1)
-		s++;
-	return s;
+	return (int)log2_slot(v, 63);
 }
 
 static char *render_log2(const uint64_t *slots, int n, const char *unit)
@@ -45,6 +54,40 @@ static void test_bounds(void)
 	      "%d slots disagree", bad);
 	hist_log2_bounds(63, &lo, &hi);
 	CHECK("last slot ends at UINT64_MAX", hi == UINT64_MAX, "got %llu", (unsigned long long)hi);
+	CHECK("log2_slot: 0 and 1 in slot 0, UINT64_MAX in slot 63",
+	      slot_of(0) == 0 && slot_of(1) == 0 && slot_of(UINT64_MAX) == 63, "got %d %d %d",
+	      slot_of(0), slot_of(1), slot_of(UINT64_MAX));
+}
+
+/* log2_slot against a plain count of bits, at and around every power of two. */
+static void test_log2_slot(void)
+{
+	int i, d, bad = 0, clamp_bad = 0;
+
+	for (i = 0; i < 64; i++) {
+		for (d = -1; d <= 1; d++) {
+			uint64_t v = (1ULL << i) + d, x = v;
+			int want = 0;
+
+			if (i == 0 && d < 0)
+				continue;
+			while (x >>= 1)
+				want++;
+			if ((int)log2_slot(v, 63) != want)
+				bad++;
+			if ((int)log2_slot(v, TEST_MAX_SLOT) != (want < TEST_MAX_SLOT ? want : TEST_MAX_SLOT))
+				clamp_bad++;
+		}
+	}
+	CHECK("log2_slot is floor(log2(v)) at every power of two and beside it", bad == 0,
+	      "%d values in the wrong slot", bad);
+	CHECK("log2_slot clamps to the last slot", clamp_bad == 0, "%d values not clamped", clamp_bad);
+	CHECK("log2_u32 and log2_u64 agree below 2^32",
+	      log2_u32(0xFFFFFFFFU) == 31 && log2_u64(0xFFFFFFFFULL) == 31 &&
+		      log2_u64(0x100000000ULL) == 32,
+	      "got %llu %llu %llu", (unsigned long long)log2_u32(0xFFFFFFFFU),
+	      (unsigned long long)log2_u64(0xFFFFFFFFULL),
+	      (unsigned long long)log2_u64(0x100000000ULL));
 }
 
 static void test_layout(void)
@@ -118,6 +161,7 @@ static void test_linear(void)
 int main(void)
 {
 	test_bounds();
+	test_log2_slot();
 	test_layout();
 	test_wide();
 	test_json();

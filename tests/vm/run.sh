@@ -1,12 +1,18 @@
 #!/bin/bash
 # The kernel matrix: boot Debian's 6.1 and 6.12 cloud kernels under qemu with an
 # initramfs of busybox, the project's static binaries and the guest tests, run
-# the tests inside, and report their lines here prefixed with the kernel.
+# the tests inside (one boot per kernel for all of them), and report their lines
+# here prefixed with the kernel.
 #
 #   tests/vm/run.sh [SERIES...]      default: 6.1 6.12
 #
 # Kernels are fetched with apt-get download into $BPFSCOPE_CACHE (default
 # /var/cache/bpfscope), never installed.  KVM is used when it works, TCG otherwise.
+# The kernels boot at the same time, BPFSCOPE_VM_JOBS at once (default: the
+# number of CPUs; a TCG guest runs on one host thread, see accel), each one's
+# lines printed in one piece when all are done, with "# time vm/KERNEL/..."
+# lines: the guest's boot (init), each guest test file, the wall time of the
+# whole boot and what of it was outside the guest's uptime (qemu, firmware).
 # BPFSCOPE_VM_TESTS="FILE..." runs those guest tests instead of tests/vm/guest/test_*.sh.
 # A kernel complaint (oops, soft lockup: the guest panics on one) fails the run and
 # its stack traces are printed.
@@ -75,7 +81,9 @@ make_initramfs() {
 	cp /bin/busybox "$tree/bin/busybox"
 	cp "$TOP"/build/static/bin/* "$tree/bin/"
 	cp "$TOP"/build/static/helpers/* "$tree/helpers/" 2>/dev/null
-	cp "$TOP"/tests/vm/guest/lib.sh ${BPFSCOPE_VM_TESTS:-"$TOP"/tests/vm/guest/test_*.sh} "$tree/tests/"
+	cp "$TOP"/tests/vm/guest/lib.sh "$TOP"/tests/paths.sh \
+		${BPFSCOPE_VM_TESTS:-"$TOP"/tests/vm/guest/test_*.sh} "$tree/tests/"
+	ls "$TOP"/build/static/bin >"$tree/tests/tools"
 	cp "$TOP/tests/vm/guest-init" "$tree/init"
 	chmod 755 "$tree/init"
 	for m in $GUEST_MODULES; do
@@ -88,7 +96,10 @@ make_initramfs() {
 # patches it: attaching or detaching a tracepoint (text_poke_bp) then waits
 # forever for a CPU stuck at the patched site in __schedule, a soft lockup
 # seen about once in 800 runqlat start/stops on 6.1.  One thread for all
-# vCPUs keeps code changes coherent (960 of 960 clean, three times).
+# vCPUs keeps code changes coherent (960 of 960 clean, three times).  So a
+# TCG guest uses one host CPU however many vCPUs it has, and the kernels boot
+# side by side, one per host CPU (BPFSCOPE_VM_JOBS), rather than one guest
+# getting more threads.
 accel() {
 	if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M microvm -nographic \
 		-no-reboot -kernel /nonexistent </dev/null >/dev/null 2>&1; then
@@ -118,10 +129,17 @@ kernel_report() {
 		awk -v re="$COMPLAINT|rcu: INFO" '$0 ~ re && !p { p = 1 } p && n++ < 60'
 }
 
-# Turn the guest's serial log into result lines for the host runner.
+# Turn the guest's serial log into result lines for the host runner, and its
+# times into "# time vm/TAG/NAME SECONDS" lines (WALL: the boot's wall time).
 report() {
-	local tag=$1 log=$2 status=$3
+	local tag=$1 log=$2 status=$3 wall=$4 up
 	tr -d '\r' <"$log" | sed -n "s/^\(ok\|not ok\|skip\) - /\1 - [$tag] /p"
+	tr -d '\r' <"$log" | sed -n "s|^# time \([^ ]*\) \([0-9.]*\)\$|# time vm/$tag/\1 \2|p" |
+		grep -v '/uptime '
+	up=$(tr -d '\r' <"$log" | sed -n 's/^# time uptime \([0-9.]*\)$/\1/p')
+	echo "# time vm/$tag $wall"
+	[ -n "$up" ] && echo "# time vm/$tag/outside $(awk -v w="$wall" -v u="$up" \
+		'BEGIN { printf "%.1f", w - u }')"
 	tr -d '\r' <"$log" | grep '^matrix: ' >>"$WORK/matrix"
 	if grep -qE "$COMPLAINT" "$log"; then
 		echo "not ok - [$tag] kernel stayed healthy (serial log: build/vm/serial-$tag.log): $(grep -m1 -E "$COMPLAINT" "$log" | tr -d '\r')"
@@ -149,10 +167,11 @@ if ! build_static; then
 	exit 0
 fi
 ACCEL=$(accel)
-echo "# kernel matrix: qemu with $ACCEL"
+JOBS=${BPFSCOPE_VM_JOBS:-$(nproc)}
+echo "# kernel matrix: qemu with $ACCEL, $JOBS guests at once"
 : >"$WORK/matrix"
+booting=
 for series in $series_list; do
-	start=$(date +%s)
 	if ! kdir=$(fetch_kernel "$series"); then
 		echo "skip - [$series] kernel matrix: no Debian package linux-image-$series*-cloud-amd64-unsigned could be fetched"
 		continue
@@ -160,11 +179,34 @@ for series in $series_list; do
 	kernel=$(ls "$kdir"/root/boot/vmlinuz-* | head -n 1)
 	tag=$(basename "$kernel" | sed 's/^vmlinuz-//; s/-cloud-amd64$//; s/+deb.*//')
 	make_initramfs "$kdir/root" "$WORK/initrd-$series.gz"
-	boot "$kernel" "$WORK/initrd-$series.gz" "$WORK/serial-$series.log"
-	status=$?
+	echo "$kernel $tag" >"$WORK/kernel-$series"
+	booting="$booting $series"
+done
+
+# Boot them side by side, JOBS at a time.
+running=0
+for series in $booting; do
+	if [ $running -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	read -r kernel tag <"$WORK/kernel-$series"
+	echo "# [$tag] booting"
+	(
+		t0=$EPOCHREALTIME
+		boot "$kernel" "$WORK/initrd-$series.gz" "$WORK/serial-$series.log"
+		echo "$? $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
+			>"$WORK/status-$series"
+	) &
+	running=$((running + 1))
+done
+wait
+for series in $booting; do
+	read -r kernel tag <"$WORK/kernel-$series"
+	read -r status wall <"$WORK/status-$series"
 	mkdir -p "$TOP/build/vm" && cp "$WORK/serial-$series.log" "$TOP/build/vm/serial-$tag.log"
-	report "$tag" "$WORK/serial-$series.log" $status
-	echo "# [$tag] $(($(date +%s) - start)) s"
+	report "$tag" "$WORK/serial-$series.log" "$status" "$wall"
+	echo "# [$tag] $wall s"
 done
 if [ -s "$WORK/matrix" ] && [ -n "${BPFSCOPE_MATRIX_OUT:-}" ]; then
 	cp "$WORK/matrix" "$BPFSCOPE_MATRIX_OUT"

@@ -1,18 +1,84 @@
-# profile in the guest: a CPU-bound static program's functions appear in folded stacks.
+# profile in the guest (a static program, spin, burns CPU in named functions):
+# user and kernel frames named, -p and -L keep that process or thread only,
+# and -F 99 samples match the CPU time the target used; on each buffer.
 . /tests/lib.sh
-for path in best avoid=ringbuf; do
-	spin 6 &
-	spid=$!
-	sleep 0.2
-	if ! BPFSCOPE_AVOID=$(avoid_env "$path") profile -v -f -F 99 -p $spid 3 >"$TMP/out" 2>"$TMP/err"; then
-		fail "profile [$path] runs" "$(tail -n 3 "$TMP/err")"
-	elif grep -q '^spin;.*bpfscope_spin_inner [0-9]' "$TMP/out"; then
-		ok "profile [$path] -f finds the spinning function in folded user stacks"
-	else
-		fail "profile [$path] -f finds the spinning function in folded user stacks" \
-			"$(sort -t' ' -k2 -n "$TMP/out" | tail -n 3)"
+
+# sampled NAME TARGET OUT ARGS...: profile -F 99 ARGS for 2 s; ok when the
+# samples counted match 99 per second of CPU time TARGET (PID or
+# PID/task/TID) used meanwhile: 50% to 150% of it, give or take 5.
+sampled() {
+	local name=$1 target=$2 out=$3 t0 t1 n want rc
+	shift 3
+	if ! start_tool "$out" profile -F 99 "$@"; then
+		fail "$name" "did not start: $(tail -n 3 "$out.err")"
+		return 1
 	fi
-	kill $spid 2>/dev/null
-	wait $spid 2>/dev/null
-	matrix_line profile "$path" "$TMP/err" "cpu-clock=perf_event"
+	t0=$(cpu_ticks "$target")
+	sleep 2
+	t1=$(cpu_ticks "$target")
+	stop_tool
+	rc=$?
+	if [ "$(head -c 1 "$out")" = "{" ]; then
+		n=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	else
+		n=$(awk '{ n += $NF } END { print n + 0 }' "$out")
+	fi
+	want=$((99 * (t1 - t0) / 100))
+	if [ $rc != 0 ]; then
+		fail "$name" "exit status $rc: $(tail -n 3 "$out.err")"
+	elif [ "$n" -lt $((want / 2 - 5)) ] || [ "$n" -gt $((want * 3 / 2 + 5)) ]; then
+		fail "$name" "$n samples at 99 Hz while the target used $((t1 - t0))0 ms of CPU"
+	else
+		ok "$name ($n samples, $want expected)"
+	fi
+}
+
+# Best path: a process that also writes (kernel frames), beside a twin of the
+# same name that must not be counted.
+spin 8 sys &
+a=$!
+spin 8 &
+twin=$!
+sleep 0.2
+sampled "profile [best] -p -F 99: samples match the CPU time of that process, not its twin's" \
+	$a "$TMP/p" -v -f -a -d -p $a
+if grep -q '^spin;.*bpfscope_spin_inner [0-9]' "$TMP/p"; then
+	ok "profile [best] -f names the spinning function in folded user stacks"
+else
+	fail "profile [best] -f names the spinning function in folded user stacks" \
+		"$(sort -t' ' -k2 -n "$TMP/p" | tail -n 3)"
+fi
+# (write() in static libc keeps no frame pointer: the caller may be skipped.)
+if grep -qE '^spin;[^-]*;-;([^;]*_\[k\];)*[^;]*write[^;]*_\[k\]' "$TMP/p"; then
+	ok "profile [best] -a -d: kernel frames (write) after the delimiter"
+else
+	fail "profile [best] -a -d: kernel frames (write) after the delimiter" \
+		"$(grep -F '_[k]' "$TMP/p" | head -n 2)"
+fi
+check_path "profile [best] takes the ring buffer" "$TMP/p.err" buffer=ringbuf core=cut
+matrix_line profile best "$TMP/p.err" "cpu-clock=perf_event"
+kill $a $twin 2>/dev/null
+wait $a $twin 2>/dev/null
+
+# The perf buffer, and -L: a process whose second thread burns elsewhere.
+spin 8 thread &
+t=$!
+i=0
+while [ $i -lt 50 ]; do
+	worker=$(ls /proc/$t/task | grep -vx "$t")
+	[ -n "$worker" ] && break
+	sleep 0.1
+	i=$((i + 1))
 done
+BPFSCOPE_AVOID=ringbuf sampled "profile [avoid=ringbuf] -L -F 99: samples match the CPU time of that thread" \
+	"$t/task/$worker" "$TMP/l" -v --json -L "$worker"
+if grep -q '"bpfscope_spin_thread"' "$TMP/l" && ! grep -q bpfscope_spin_outer "$TMP/l" &&
+	[ "$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$TMP/l" | sort -u)" = "$t" ]; then
+	ok "profile [avoid=ringbuf] -L shows that thread only"
+else
+	fail "profile [avoid=ringbuf] -L shows that thread only" "thread $worker of $t: $(head -c 300 "$TMP/l")"
+fi
+check_path "profile [avoid=ringbuf] takes the perf buffer" "$TMP/l.err" buffer=perfbuf
+matrix_line profile avoid=ringbuf "$TMP/l.err" "cpu-clock=perf_event"
+kill $t 2>/dev/null
+wait $t 2>/dev/null
