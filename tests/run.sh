@@ -74,7 +74,7 @@ if [ $host = 1 ]; then
 		grep -qE '^# serial([ :(]|$)' "$t" && serial=1
 		name=integration/$(basename "$t" .sh)
 		if grep -qE '^# per-tool([ :(]|$)' "$t"; then
-			for tool in ${TOOLS:-$(ls bin)}; do
+			for tool in ${TOOLS:-$(cd tools && ls -d -- */ | tr -d /)}; do
 				[[ $t =~ $filter ]] || [[ $name[$tool] =~ $filter ]] || continue
 				add_job "$name[$tool]" "$t" "$tool" "$serial"
 			done

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need bpftool setpriv
 
-tools=${TOOLS:-$(ls "$BIN")}
+tools=${TOOLS:-$(cd "$TOP/tools" && ls -d -- */ | tr -d /)}
 
 for tool in $tools; do
 	out=$("$BIN/$tool" --help 2>&1)

@@ -10,8 +10,7 @@ need make setpriv
 # are reused), so bin/ keeps one binary per tool and the test sees today's code.
 MC=$TMP/bin
 if ! make -s -C "$TOP" BIN="$MC" "$MC/bpfscope" >"$TMP/build.log" 2>&1; then
-	fail "make multicall builds bpfscope (into the test's BIN)" "$(tail -5 "$TMP/build.log")"
-	exit 0
+	bail_out "make multicall builds bpfscope (into the test's BIN)" "$(tail -5 "$TMP/build.log")"
 fi
 ok "make multicall builds bpfscope (into the test's BIN)"
 MULTI=$MC/bpfscope

@@ -5,10 +5,11 @@
 # stopping; numbers are decimal and strict; what an error echoes of the input
 # is escaped, one line and short.  Then the checks that need one tool's
 # options: -p inside a PID namespace, execsnoop's long arguments.
+# per-tool (tests/run.sh runs this file once per tool, TOOLS=that tool)
 . "$(dirname "$0")/../lib.sh"
 need timeout unshare
 
-tools=${TOOLS:-$(cd "$TOP/tools" && ls -d */ | tr -d /)}
+tools=${TOOLS:-$(cd "$TOP/tools" && ls -d -- */ | tr -d /)}
 
 # Something for every tool to see: execs, opens, run-queue waits, disk writes.
 activity() {
@@ -127,7 +128,7 @@ done
 
 # execsnoop: an argument longer than the old 127-byte cut is shown whole; one
 # longer than a page is cut and marked.
-if [ -x "$BIN/execsnoop" ]; then
+if [[ " $tools " == *" execsnoop "* ]]; then
 	m=$(marker long)
 	arg300=$(head -c 300 /dev/zero | tr '\0' b)
 	arg5k=$(head -c 5000 /dev/zero | tr '\0' c)
@@ -153,7 +154,7 @@ if [ -x "$BIN/execsnoop" ]; then
 fi
 
 # -p inside a PID namespace names that namespace's process (not the host's).
-if [ -x "$BIN/opensnoop" ] && has_opt opensnoop '-p, --pid=PID'; then
+if [[ " $tools " == *" opensnoop "* ]] && has_opt opensnoop '-p, --pid=PID'; then
 	m=$(marker pidns)
 	cat >"$TMP/ns.sh" <<NS
 sleep 2 && exec cat /nonexistent/$m-target 2>/dev/null &
