@@ -64,7 +64,7 @@ void tool_report_missed(const struct bpf_object *obj);
  */
 struct tool_events {
 	struct bpf_object_skeleton *skel;
-	events_fn on_event;		 /* each record; non-zero stops */
+	events_fn on_event;		 /* each record; non-zero stops; NULL: no buffer read */
 	void *ctx;			 /* for every callback */
 	void (*print_header)(void);	 /* text mode, once attached */
 	int (*print_summary)(void *ctx); /* at the end (optional); <0: failed, said why */

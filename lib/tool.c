@@ -202,7 +202,7 @@ static int finish(int err)
 	return output_finish() || err ? 1 : 0;
 }
 
-/* Load, attach (the skeleton's programs, then the tool's own), open the events. */
+/* Load, attach (the skeleton's programs, then the tool's own), open the events if any. */
 static int start_events(const struct tool_events *t, struct events **ev)
 {
 	struct bpf_object *obj = *t->skel->obj;
@@ -213,10 +213,20 @@ static int start_events(const struct tool_events *t, struct events **ev)
 	}
 	if (tool_load(t->skel) || (t->after_load && t->after_load(t->ctx) < 0))
 		return -1;
-	*ev = events_open(obj, t->on_event, t->ctx);
-	if (!*ev || tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
+	if (t->on_event && !(*ev = events_open(obj, t->on_event, t->ctx)))
+		return -1;
+	if (tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
 		return -1;
 	return 0;
+}
+
+/* Without events to read (the kernel side only counts): wait for a signal or the end. */
+static void wait_until(unsigned long long end)
+{
+	unsigned long long now;
+
+	while (!tool_exiting && (!end || (now = mono_ns()) < end))
+		tool_sleep(end ? (end - now + 999999999) / 1000000000 : INT_MAX);
 }
 
 int tool_run_events(const struct tool_events *t)
@@ -231,17 +241,24 @@ int tool_run_events(const struct tool_events *t)
 	if (!common_opts.json && t->print_header)
 		t->print_header();
 	tool_ready();
-	err = output_flush() || events_loop(ev, end);
+	err = output_flush();
+	if (!err && ev)
+		err = events_loop(ev, end);
+	else if (!err)
+		wait_until(end);
 	if (err)
 		goto out;
 	if (t->stop)
 		t->stop(t->ctx);
-	events_poll(ev, 0); /* what the kernel sent before the stop */
+	if (ev)
+		events_poll(ev, 0); /* what the kernel sent before the stop */
 	if (t->print_summary)
 		err = t->print_summary(t->ctx);
 out:
 	if (ev)
 		events_report_lost(ev);
+	else
+		tool_report_missed(*t->skel->obj);
 	events_free(ev);
 	return finish(err);
 }

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
-			.on_event = handle_event,
+			.on_event = opts.count ? NULL : handle_event,
 			.ctx = skel,
 			.print_header = print_header,
 			.print_summary = opts.count ? print_counts : NULL,
