@@ -124,7 +124,7 @@ int tool_load(struct bpf_object_skeleton *s)
 
 int tool_attach(struct bpf_object_skeleton *s)
 {
-	int err = opts_set_cgroup(*s->obj);
+	int err = opts_fill_filters(*s->obj);
 
 	if (!err)
 		err = bpf_object__attach_skeleton(s);
