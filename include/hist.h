@@ -68,4 +68,27 @@ struct hist_records {
 
 int hist_drain(int map_fd, const struct hist_records *r);
 
+/*
+ * An interval's histograms (log2), printed in the layout every histogram
+ * tool shares.  Text: each histogram in the "usecs : count distribution"
+ * form, keyed ones after a blank line and their label line.  JSON, one
+ * object per interval:
+ *	{"time":"HH:MM:SS","ts":S,"unit":U,<json_head>,
+ *	 "hists":[{<json_label>,"hist":{"unit":U,"total":N,"buckets":[...]}}, ...]}
+ * (one element without a label for a single histogram).
+ */
+struct hist_sections {
+	const void *recs; /* n records of rec_size bytes, slots at slots_off in each */
+	int n;
+	size_t rec_size;
+	size_t slots_off;
+	int nslots;
+	const char *unit;
+	void (*text_label)(FILE *f, const void *rec);	     /* one line, '\n' ended; NULL: none */
+	void (*json_label)(struct json *j, const void *rec); /* members; NULL: none */
+	void (*json_head)(struct json *j);		     /* top-level members (optional) */
+};
+
+void hist_print_sections(const struct hist_sections *s);
+
 #endif

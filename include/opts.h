@@ -25,8 +25,8 @@
 
 enum opt_group {
 	OPT_END,
-	OPT_PID,       /* -p PID: a live process */
-	OPT_TID,       /* -t TID: a live thread */
+	OPT_PID,       /* -p PID[,PID...]: live processes */
+	OPT_TID,       /* -t TID[,TID...]: live threads */
 	OPT_UID,       /* -u UID: a number or a user name */
 	OPT_COMM,      /* -n NAME: command names containing NAME (at most 15 bytes) */
 	OPT_CGROUP,    /* -c PATH: a cgroup v2 directory */
@@ -50,11 +50,17 @@ struct opt_pick {
 
 enum key_by { KEY_NONE, KEY_PID, KEY_TID };
 
+#define OPT_IDS_MAX 1024 /* processes or threads one -p or -t names */
+
 /* The values the picked groups parsed (gopts: group options); defaults for the rest. */
 struct group_opts {
-	pid_t pid; /* 0: any */
-	pid_t tid; /* 0: any */
-	long uid;  /* -1: any */
+	pid_t pid; /* the first of pids; 0: any */
+	pid_t pids[OPT_IDS_MAX];
+	int npids;
+	pid_t tid; /* the first of tids; 0: any */
+	pid_t tids[OPT_IDS_MAX];
+	int ntids;
+	long uid; /* -1: any */
 	char comm[TASK_COMM_LEN];
 	const char *cgroup; /* NULL: any */
 	int duration;	    /* seconds; 0: until stopped */
@@ -79,7 +85,7 @@ void tool_parse(const struct argp *argp, const struct opt_pick *picks, int argc,
 struct bpf_object;
 /* Before load: set the BPF filters of include/bpf/filter.bpf.h from opts. */
 int opts_set_filters(struct bpf_object *obj);
-/* After load: the -c cgroup into the filter map. */
-int opts_set_cgroup(struct bpf_object *obj);
+/* After load: the -c cgroup and the -p/-t lists into their filter maps. */
+int opts_fill_filters(struct bpf_object *obj);
 
 #endif

@@ -95,9 +95,9 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
  * Print every stack counted in counts_fd (struct stack_key -> __u64 samples,
  * drained through hist_drain(): the map is left empty) to stdout, least
  * sampled first; stacks that print alike are merged.  Then say on stderr how
- * many stacks were lost, and the dropped samples (counted by the BPF side
- * when counts_fd was full).
+ * many stacks were lost (samples counted_fd had no room for are counted as
+ * missed on the BPF side, and reported by the runner with the events lost).
  */
-void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dropped);
+void stacks_print_counts(struct stacks *s, int counts_fd);
 
 #endif

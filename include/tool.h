@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "events.h"
 #include "opts.h"
+#include "row.h"
 
 /*
  * Prepare the process (once): check privileges and BTF, route libbpf
@@ -64,9 +65,21 @@ void tool_report_missed(const struct bpf_object *obj);
  */
 struct tool_events {
 	struct bpf_object_skeleton *skel;
-	events_fn on_event;		 /* each record; non-zero stops; NULL: no buffer read */
-	void *ctx;			 /* for every callback */
-	void (*print_header)(void);	 /* text mode, once attached */
+	/*
+	 * Records printed one by one: each is copied into a struct of rec_size
+	 * bytes (one shorter than rec_min is dropped; bytes past a shorter one
+	 * are left from earlier records, so keep bounds variable-length fields
+	 * by size, the record's own), kept if keep says so (NULL: all), and
+	 * printed through row (include/row.h), which makes the header too.
+	 */
+	row_fn row;
+	size_t rec_size;
+	size_t rec_min;
+	bool (*keep)(void *rec, size_t size);
+	events_fn on_event;		 /* or each record to this; non-zero stops */
+	void *ctx;			 /* for every callback but row and keep */
+	const char *banner;		 /* text mode, once attached, before the header */
+	void (*print_header)(void);	 /* text mode; NULL: row's header, if row */
 	int (*print_summary)(void *ctx); /* at the end (optional); <0: failed, said why */
 	/* Optional, for a tool with attachments of its own (perf events): */
 	int (*after_load)(void *ctx); /* maps filled, state set up; <0: said why */
@@ -77,7 +90,8 @@ struct tool_events {
 
 /*
  * Run until SIGINT/SIGTERM, -d, or on_event asks to stop; then read what is
- * left in the buffer and print the summary.  A stop during start-up ends it
+ * left in the buffer and print the summary.  With neither row nor on_event,
+ * no event buffer is read (the kernel side only counts).  A stop during start-up ends it
  * quietly (status 0).  Returns the exit status.
  */
 int tool_run_events(const struct tool_events *t);

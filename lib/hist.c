@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "hist.h"
 #include "output.h"
 
@@ -277,4 +278,48 @@ int hist_drain(int map_fd, const struct hist_records *r)
 	else
 		qsort_r(recs, kept, r->rec_size, cmp_key_words, &ksize);
 	return kept;
+}
+
+static const uint64_t *section_slots(const struct hist_sections *s, int i)
+{
+	return (const uint64_t *)((const char *)s->recs + i * s->rec_size + s->slots_off);
+}
+
+static const void *section_rec(const struct hist_sections *s, int i)
+{
+	return (const char *)s->recs + i * s->rec_size;
+}
+
+void hist_print_sections(const struct hist_sections *s)
+{
+	struct json j;
+	char hms[16];
+	int i;
+
+	if (!common_opts.json) {
+		for (i = 0; i < s->n; i++) {
+			if (s->text_label) {
+				putchar('\n');
+				s->text_label(stdout, section_rec(s, i));
+			}
+			hist_print_log2(stdout, section_slots(s, i), s->nslots, s->unit);
+		}
+		return;
+	}
+	json_begin(&j, stdout);
+	json_str(&j, "time", time_hms(hms, sizeof(hms)));
+	json_double(&j, "ts", secs_since_start(mono_ns()));
+	json_str(&j, "unit", s->unit);
+	if (s->json_head)
+		s->json_head(&j);
+	json_arr_begin(&j, "hists");
+	for (i = 0; i < s->n; i++) {
+		json_obj_begin(&j, NULL);
+		if (s->json_label)
+			s->json_label(&j, section_rec(s, i));
+		hist_json_log2(&j, "hist", section_slots(s, i), s->nslots, s->unit);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_end(&j);
 }

@@ -30,8 +30,8 @@ struct group_info {
 };
 
 static const struct group_info groups[] = {
-	[OPT_PID] = { "pid", "PID", "Trace this process only" },
-	[OPT_TID] = { "tid", "TID", "Trace this thread only" },
+	[OPT_PID] = { "pid", "PID", "Trace this process only (or these: PID,PID...)" },
+	[OPT_TID] = { "tid", "TID", "Trace this thread only (or these: TID,TID...)" },
 	[OPT_UID] = { "uid", "UID", "Trace this user (number or name) only" },
 	[OPT_COMM] = { "name", "NAME", "Only trace commands whose name contains NAME" },
 	[OPT_CGROUP] = { "cgroup", "PATH", "Trace tasks in this cgroup (v2 directory) only" },
@@ -113,6 +113,29 @@ static void parse_comm(const char *opt, const char *arg)
 	memcpy(gopts.comm, arg, len);
 }
 
+/* "1,2,3": each a live process (or thread), checked by parse. */
+static int parse_ids(const char *opt, const char *arg, pid_t (*parse)(const char *, const char *),
+		     pid_t *ids)
+{
+	const char *p = arg;
+	char tok[32];
+	int n = 0;
+
+	do {
+		size_t len = strcspn(p, ",");
+
+		if (!len || len >= sizeof(tok))
+			cli_bad_value(opt, arg, len ? "not a number" : "an empty id in the list");
+		if (n == OPT_IDS_MAX)
+			cli_bad_value(opt, arg, "more than 1024 ids");
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		ids[n++] = parse(opt, tok);
+		p += len;
+	} while (*p++ == ',');
+	return n;
+}
+
 static void set_key_by(enum key_by by)
 {
 	if (gopts.key_by != KEY_NONE && gopts.key_by != by)
@@ -136,10 +159,12 @@ static void parse_group(const struct opt_pick *p, const char *arg)
 
 	switch (p->group) {
 	case OPT_PID:
-		gopts.pid = cli_parse_pid(opt, arg);
+		gopts.npids = parse_ids(opt, arg, cli_parse_pid, gopts.pids);
+		gopts.pid = gopts.pids[0];
 		break;
 	case OPT_TID:
-		gopts.tid = cli_parse_tid(opt, arg);
+		gopts.ntids = parse_ids(opt, arg, cli_parse_tid, gopts.tids);
+		gopts.tid = gopts.tids[0];
 		break;
 	case OPT_UID:
 		gopts.uid = cli_parse_uid(opt, arg);
@@ -274,6 +299,34 @@ static int set_pidns(struct bpf_object *obj)
 	return 0;
 }
 
+/* One id: compared as rodata; several: looked up in the map (sized here, filled after load). */
+static int set_id_filter(struct bpf_object *obj, const char *one, const char *set,
+			 const char *map_name, int n, pid_t first)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, map_name);
+
+	if (n <= 1)
+		return set_rodata_u32(obj, one, first);
+	if (!map || obj_set_rodata(obj, set, &(bool){ true }, sizeof(bool)))
+		return -EINVAL;
+	return bpf_map__set_max_entries(map, n);
+}
+
+static int fill_ids(struct bpf_object *obj, const char *map_name, const pid_t *ids, int n)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, map_name);
+	__u8 one = 1;
+	int i;
+
+	for (i = 0; n > 1 && i < n; i++) {
+		__u32 id = ids[i];
+
+		if (!map || bpf_map__update_elem(map, &id, sizeof(id), &one, sizeof(one), BPF_ANY))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int opts_set_filters(struct bpf_object *obj)
 {
 	__u32 comm_len = strlen(gopts.comm);
@@ -288,8 +341,10 @@ int opts_set_filters(struct bpf_object *obj)
 	/* An object without filter.bpf.h has none of these: nothing to set. */
 	if (obj_set_rodata(obj, "self_tgid", &(__u32){ getpid() }, sizeof(__u32)) == -ENOENT)
 		return 0;
-	err |= set_rodata_u32(obj, "filter_tgid", gopts.pid);
-	err |= set_rodata_u32(obj, "filter_tid", gopts.tid);
+	err |= set_id_filter(obj, "filter_tgid", "filter_tgid_set", "filter_tgids", gopts.npids,
+			     gopts.pid);
+	err |= set_id_filter(obj, "filter_tid", "filter_tid_set", "filter_tids", gopts.ntids,
+			     gopts.tid);
 	err |= set_rodata_u32(obj, "filter_uid", gopts.uid);
 	err |= obj_set_rodata(obj, "filter_cgroup", &(bool){ gopts.cgroup != NULL }, sizeof(bool));
 	err |= obj_set_rodata(obj, "filter_comm", gopts.comm, sizeof(gopts.comm));
@@ -298,7 +353,12 @@ int opts_set_filters(struct bpf_object *obj)
 	return err ? -EINVAL : 0;
 }
 
-int opts_set_cgroup(struct bpf_object *obj)
+int opts_fill_filters(struct bpf_object *obj)
 {
+	if (fill_ids(obj, "filter_tgids", gopts.pids, gopts.npids) ||
+	    fill_ids(obj, "filter_tids", gopts.tids, gopts.ntids)) {
+		cli_warn("cannot set the -p/-t filters");
+		return -EINVAL;
+	}
 	return gopts.cgroup ? filter_set_cgroup(obj, gopts.cgroup) : 0;
 }

@@ -586,7 +586,7 @@ static void count_miss(struct misses *m, const struct side *s)
 	m->collision += s->err == -EEXIST;
 }
 
-static void report_missed(const struct misses *m, unsigned long long dropped)
+static void report_missed(const struct misses *m)
 {
 	const char *hint =
 		m->full || m->collision ? " Consider increasing --stack-storage-size." : "";
@@ -597,10 +597,6 @@ static void report_missed(const struct misses *m, unsigned long long dropped)
 		cli_warn("%zu stacks found the stack map full, %zu found their slot taken by "
 			 "another stack",
 			 m->full, m->collision);
-	if (dropped)
-		cli_warn("%llu samples not counted: the table of stacks was full."
-			 " Consider increasing --hash-storage-size.",
-			 dropped);
 }
 
 /* A counted key with its samples, as hist_drain() lays them out. */
@@ -656,7 +652,7 @@ static struct row *make_rows(struct stacks *s, const struct count_rec *recs, int
 	return rows;
 }
 
-void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dropped)
+void stacks_print_counts(struct stacks *s, int counts_fd)
 {
 	unsigned long long t0 = mono_ns();
 	struct misses misses = {};
@@ -675,7 +671,7 @@ void stacks_print_counts(struct stacks *s, int counts_fd, unsigned long long dro
 		free(rows[i].folded);
 	}
 	fflush(stdout);
-	report_missed(&misses, dropped);
+	report_missed(&misses);
 	if (common_opts.verbose)
 		cli_warn("%d keys, %zu stacks printed in %.1f ms", n, nrows,
 			 (mono_ns() - t0) / 1e6);

@@ -124,7 +124,7 @@ int tool_load(struct bpf_object_skeleton *s)
 
 int tool_attach(struct bpf_object_skeleton *s)
 {
-	int err = opts_set_cgroup(*s->obj);
+	int err = opts_fill_filters(*s->obj);
 
 	if (!err)
 		err = bpf_object__attach_skeleton(s);
@@ -202,8 +202,42 @@ static int finish(int err)
 	return output_finish() || err ? 1 : 0;
 }
 
+/* The runner's own event callback for a tool that prints records through a row. */
+struct record_printer {
+	const struct tool_events *t;
+	void *rec;
+};
+
+static int print_record(void *ctx, const void *data, size_t size)
+{
+	struct record_printer *p = ctx;
+	const struct tool_events *t = p->t;
+
+	if (size < t->rec_min)
+		return 0;
+	if (size > t->rec_size)
+		size = t->rec_size;
+	memcpy(p->rec, data, size);
+	if (!t->keep || t->keep(p->rec, size))
+		row_print(t->row, p->rec);
+	return 0;
+}
+
+static void print_events_header(const struct tool_events *t, void *zeroed)
+{
+	if (common_opts.json)
+		return;
+	if (t->banner)
+		printf("%s\n", t->banner);
+	if (t->print_header)
+		t->print_header();
+	else if (t->row)
+		row_print_header(t->row, zeroed);
+}
+
 /* Load, attach (the skeleton's programs, then the tool's own), open the events if any. */
-static int start_events(const struct tool_events *t, struct events **ev)
+static int start_events(const struct tool_events *t, struct record_printer *printer,
+			struct events **ev)
 {
 	struct bpf_object *obj = *t->skel->obj;
 
@@ -213,7 +247,9 @@ static int start_events(const struct tool_events *t, struct events **ev)
 	}
 	if (tool_load(t->skel) || (t->after_load && t->after_load(t->ctx) < 0))
 		return -1;
-	if (t->on_event && !(*ev = events_open(obj, t->on_event, t->ctx)))
+	if (t->row && !(*ev = events_open(obj, print_record, printer)))
+		return -1;
+	if (!t->row && t->on_event && !(*ev = events_open(obj, t->on_event, t->ctx)))
 		return -1;
 	if (tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
 		return -1;
@@ -232,14 +268,16 @@ static void wait_until(unsigned long long end)
 int tool_run_events(const struct tool_events *t)
 {
 	unsigned long long end = gopts.duration ? mono_ns() + gopts.duration * 1000000000ULL : 0;
+	struct record_printer printer = { t, calloc(1, t->rec_size ? t->rec_size : 1) };
 	struct events *ev = NULL;
 	int err = 0;
 
+	if (!printer.rec)
+		cli_die("out of memory");
 	/* A stop asked for during start-up (map creation can take long) ends it quietly. */
-	if (tool_exiting || (err = start_events(t, &ev)) || tool_exiting)
+	if (tool_exiting || (err = start_events(t, &printer, &ev)) || tool_exiting)
 		goto out;
-	if (!common_opts.json && t->print_header)
-		t->print_header();
+	print_events_header(t, printer.rec);
 	tool_ready();
 	err = output_flush();
 	if (!err && ev)
@@ -260,6 +298,7 @@ out:
 	else
 		tool_report_missed(*t->skel->obj);
 	events_free(ev);
+	free(printer.rec);
 	return finish(err);
 }
 

@@ -13,6 +13,8 @@
 
 const volatile __u32 filter_tgid = 0;	   /* -p: process */
 const volatile __u32 filter_tid = 0;	   /* -t / -L: thread */
+const volatile bool filter_tgid_set = false; /* -p with several: in filter_tgids */
+const volatile bool filter_tid_set = false;  /* -t with several: in filter_tids */
 const volatile __u32 filter_uid = -1;	   /* -u: user; (u32)-1 = any */
 const volatile bool filter_cgroup = false; /* -c: cgroup in filter_cgroup_map */
 /* -n: command names containing filter_comm (filter_comm_len bytes) */
@@ -33,6 +35,32 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } filter_cgroup_map SEC(".maps");
+
+/* -p/-t lists of more than one id (sized and filled by lib/opts.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_tgids SEC(".maps"), filter_tids SEC(".maps");
+
+static __always_inline bool ids_match(__u32 tgid, __u32 tid)
+{
+	if (filter_tgid && tgid != filter_tgid)
+		return false;
+	if (filter_tgid_set && !bpf_map_lookup_elem(&filter_tgids, &tgid))
+		return false;
+	if (filter_tid && tid != filter_tid)
+		return false;
+	if (filter_tid_set && !bpf_map_lookup_elem(&filter_tids, &tid))
+		return false;
+	return true;
+}
+
+static __always_inline bool ids_filtered(void)
+{
+	return filter_tgid || filter_tid || filter_tgid_set || filter_tid_set;
+}
 
 /* Process and thread id of the current task, as the tool's PID namespace numbers them. */
 static __always_inline __u64 current_ids(void)
@@ -76,9 +104,7 @@ static __always_inline bool filter_current_but_comm(void)
 
 	if (self_tgid && (id >> 32) == self_tgid)
 		return false;
-	if (filter_tgid && (id >> 32) != filter_tgid)
-		return false;
-	if (filter_tid && (__u32)id != filter_tid)
+	if (!ids_match(id >> 32, (__u32)id))
 		return false;
 	if (filter_uid != (__u32)-1 && (__u32)bpf_get_current_uid_gid() != filter_uid)
 		return false;
@@ -124,7 +150,7 @@ static __always_inline bool filter_task(struct task_struct *t)
 {
 	__u32 tgid, tid;
 
-	if (!filter_tgid && !filter_tid)
+	if (!ids_filtered())
 		return true;
 	if (pidns_ino) {
 		tid = pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
@@ -133,11 +159,7 @@ static __always_inline bool filter_task(struct task_struct *t)
 		tid = BPF_CORE_READ(t, pid);
 		tgid = BPF_CORE_READ(t, tgid);
 	}
-	if (filter_tgid && tgid != filter_tgid)
-		return false;
-	if (filter_tid && tid != filter_tid)
-		return false;
-	return true;
+	return ids_match(tgid, tid);
 }
 
 #endif

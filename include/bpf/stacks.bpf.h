@@ -16,6 +16,7 @@
 #define EVENT_MAX_SIZE (sizeof(struct new_stack))
 #endif
 #include "bpf/events.bpf.h"
+#include "bpf/missed.bpf.h"
 
 /* User space sizes it before load: stacks_size_map() in stacks.h. */
 #define STACK_TRACE_MAP(name)                                        \
@@ -59,10 +60,10 @@ static __always_inline void stack_announce(void *ctx, const struct stack_key *ke
 
 /*
  * Count one more sample of key in counts; a key seen for the first time is
- * announced.  A sample the full map has no room for is added to *dropped.
+ * announced.  A sample the full map has no room for is counted as missed
+ * (bpf/missed.bpf.h: the runner reports it with the events lost).
  */
-static __always_inline void stack_count(void *ctx, void *counts, const struct stack_key *key,
-					__u64 *dropped)
+static __always_inline void stack_count(void *ctx, void *counts, const struct stack_key *key)
 {
 	static const __u64 one = 1;
 	__u64 *count;
@@ -81,7 +82,7 @@ static __always_inline void stack_count(void *ctx, void *counts, const struct st
 	if (count)
 		__sync_fetch_and_add(count, 1);
 	else
-		__sync_fetch_and_add(dropped, 1);
+		count_missed();
 }
 
 #endif

@@ -93,7 +93,7 @@ run_once() {
 # Requests counted in a run's output, text or JSON (every run filters to disk A).
 run_total() {
 	if [ "$(head -c 1 "$1")" = "{" ]; then
-		jq '[.histograms[].hist.total] | add // 0' "$1"
+		jq '[.hists[].hist.total] | add // 0' "$1"
 	else
 		hist_total "$1"
 	fi
@@ -209,11 +209,11 @@ for avoid in "" tp_btf; do
 		fail "$name" "not one JSON object: $(head -c 300 "$out")"
 		continue
 	fi
-	disks=$(jq -r '[.histograms[].disk] | unique | join(",")' "$out")
-	w=$(jq '[.histograms[] | select(.flags | test("(^|-)Write$")) | .hist.total] | add // 0' \
+	disks=$(jq -r '[.hists[].disk] | unique | join(",")' "$out")
+	w=$(jq '[.hists[] | select(.flags | test("(^|-)Write$")) | .hist.total] | add // 0' \
 		"$out")
-	all=$(jq '[.histograms[].hist.total] | add // 0' "$out")
-	sum=$(jq '[.histograms[].hist.buckets[].count] | add // 0' "$out")
+	all=$(jq '[.hists[].hist.total] | add // 0' "$out")
+	sum=$(jq '[.hists[].hist.buckets[].count] | add // 0' "$out")
 	if [ "$disks" != "$NAME_A" ] || [ "$(jq -r .unit "$out")" != usecs ]; then
 		fail "$name" "disks '$disks', unit $(jq -r .unit "$out")"
 	elif [ "$sum" != "$all" ]; then

@@ -109,6 +109,11 @@ for tool in $tools; do
 		rc=$?
 		if [ $rc = 2 ] && grep -q "not a number" "$TMP/e"; then ok "$tool: -d 0x10 rejected"; else fail "$tool: -d 0x10 rejected" "status $rc: $(cat "$TMP/e")"; fi
 	fi
+	if has_opt "$tool" '-p, --pid=PID'; then
+		"$BIN/$tool" -p "$$,,$$" >/dev/null 2>"$TMP/e"
+		rc=$?
+		if [ $rc = 2 ] && grep -q "an empty id in the list" "$TMP/e"; then ok "$tool: -p with an empty id in its list rejected"; else fail "$tool: -p with an empty id in its list rejected" "status $rc: $(cat "$TMP/e")"; fi
+	fi
 	if has_opt "$tool" '-u, --uid=UID'; then
 		"$BIN/$tool" -u root:x:0 >/dev/null 2>"$TMP/e"
 		rc=$?
@@ -163,6 +168,22 @@ cat /nonexistent/$m-other 2>/dev/null &
 BPFSCOPE_READY_FILE=$TMP/nsready timeout -s INT 4 $BIN/opensnoop -p \$target
 NS
 	unshare -pf --mount-proc bash "$TMP/ns.sh" >"$TMP/ns.out" 2>"$TMP/ns.err"
+	# Two of three processes named in one -p list (kept in a BPF map, not rodata).
+	cat >"$TMP/two.sh" <<TWO
+sleep 1.5 && exec cat /nonexistent/$m-one 2>/dev/null &
+one=\$!
+sleep 1.5 && exec cat /nonexistent/$m-two 2>/dev/null &
+two=\$!
+sleep 1.5 && exec cat /nonexistent/$m-three 2>/dev/null &
+BPFSCOPE_READY_FILE=$TMP/twoready timeout -s INT 3 $BIN/opensnoop -p \$one,\$two
+TWO
+	bash "$TMP/two.sh" >"$TMP/two.out" 2>"$TMP/two.err"
+	if grep -q "$m-one" "$TMP/two.out" && grep -q "$m-two" "$TMP/two.out" &&
+		! grep -q "$m-three" "$TMP/two.out"; then
+		ok "opensnoop: -p A,B traces both and nothing else"
+	else
+		fail "opensnoop: -p A,B traces both and nothing else" "out: $(head -c 300 "$TMP/two.out") err: $(head -c 300 "$TMP/two.err")"
+	fi
 	if grep -q "$m-target" "$TMP/ns.out" && ! grep -q "$m-other" "$TMP/ns.out"; then
 		ok "opensnoop: -p inside a PID namespace traces that namespace's process"
 	else

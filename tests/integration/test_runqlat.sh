@@ -163,10 +163,11 @@ else
 	fail "runqlat: --json" "exit status $?: $(cat "$TMP/j.err")"
 fi
 
-# --json without -P: a single "hist" per line.
+# --json without -P: one object per line, its "hists" a single unlabelled histogram.
 if timeout 20 "$BIN/runqlat" --json -m 1 1 >"$TMP/j1" 2>"$TMP/j1.err" &&
-   jq -e '.unit == "msecs" and .hist.unit == "msecs" and .hist.total > 0 and
-	  .hist.total == ([.hist.buckets[].count] | add)' "$TMP/j1" >/dev/null &&
+   jq -e '.unit == "msecs" and (.hists | length) == 1 and (.hists[0] | keys) == ["hist"] and
+	  .hists[0].hist.unit == "msecs" and .hists[0].hist.total > 0 and
+	  .hists[0].hist.total == ([.hists[0].hist.buckets[].count] | add)' "$TMP/j1" >/dev/null &&
    [ "$(wc -l <"$TMP/j1")" = 1 ]; then
 	ok "runqlat: --json -m 1 1: one histogram object"
 else

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Histogram slot edges and the printed layout. */
+#include <stddef.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "hist.h"
 #include "output.h"
 #include "unit.h"
@@ -75,13 +77,15 @@ static void test_log2_slot(void)
 				want++;
 			if ((int)log2_slot(v, 63) != want)
 				bad++;
-			if ((int)log2_slot(v, TEST_MAX_SLOT) != (want < TEST_MAX_SLOT ? want : TEST_MAX_SLOT))
+			if ((int)log2_slot(v, TEST_MAX_SLOT) !=
+			    (want < TEST_MAX_SLOT ? want : TEST_MAX_SLOT))
 				clamp_bad++;
 		}
 	}
 	CHECK("log2_slot is floor(log2(v)) at every power of two and beside it", bad == 0,
 	      "%d values in the wrong slot", bad);
-	CHECK("log2_slot clamps to the last slot", clamp_bad == 0, "%d values not clamped", clamp_bad);
+	CHECK("log2_slot clamps to the last slot", clamp_bad == 0, "%d values not clamped",
+	      clamp_bad);
 	CHECK("log2_u32 and log2_u64 agree below 2^32",
 	      log2_u32(0xFFFFFFFFU) == 31 && log2_u64(0xFFFFFFFFULL) == 31 &&
 		      log2_u64(0x100000000ULL) == 32,
@@ -158,8 +162,77 @@ static void test_linear(void)
 	free(buf);
 }
 
+struct keyed {
+	unsigned int id;
+	uint64_t slots[4];
+};
+
+static void keyed_text(FILE *f, const void *rec)
+{
+	fprintf(f, "id = %u\n", ((const struct keyed *)rec)->id);
+}
+
+static void keyed_json(struct json *j, const void *rec)
+{
+	json_uint(j, "id", ((const struct keyed *)rec)->id);
+}
+
+/* What hist_print_sections prints for s, text or JSON, as a string the caller frees. */
+static char *render_sections(const struct hist_sections *s, bool json)
+{
+	FILE *saved = stdout;
+	char *buf = NULL;
+	size_t len = 0;
+
+	stdout = open_memstream(&buf, &len);
+	common_opts.json = json;
+	hist_print_sections(s);
+	fclose(stdout);
+	stdout = saved;
+	common_opts.json = false;
+	return buf;
+}
+
+static void test_sections(void)
+{
+	static const struct keyed recs[] = { { 7, { 0, 2, 0, 0 } }, { 9, { 1, 0, 0, 0 } } };
+	struct hist_sections s = {
+		.recs = recs,
+		.n = 2,
+		.rec_size = sizeof(recs[0]),
+		.slots_off = offsetof(struct keyed, slots),
+		.nslots = 4,
+		.unit = "usecs",
+		.text_label = keyed_text,
+		.json_label = keyed_json,
+	};
+	char *text = render_sections(&s, false), *json = render_sections(&s, true);
+
+	CHECK("sections: each keyed histogram after a blank line and its label",
+	      strstr(text, "\nid = 7\n     usecs") && strstr(text, "\nid = 9\n     usecs") &&
+		      strstr(text, "2 -> 3          : 2"),
+	      "got %s", text);
+	CHECK("sections: JSON hists with the label members and each total",
+	      strstr(json, "\"unit\":\"usecs\",\"hists\":[{\"id\":7,\"hist\":{\"unit\":\"usecs\","
+			   "\"total\":2,") &&
+		      strstr(json, "{\"id\":9,\"hist\":{\"unit\":\"usecs\",\"total\":1,") &&
+		      strchr(json, '\n') == json + strlen(json) - 1,
+	      "got %s", json);
+	free(text);
+	free(json);
+	s.n = 1;
+	s.text_label = NULL;
+	s.json_label = NULL;
+	json = render_sections(&s, true);
+	CHECK("sections: a single histogram is one unlabelled element",
+	      strstr(json, "\"hists\":[{\"hist\":{\"unit\":\"usecs\",\"total\":2,"), "got %s",
+	      json);
+	free(json);
+}
+
 int main(void)
 {
+	test_sections();
 	test_bounds();
 	test_log2_slot();
 	test_layout();

@@ -97,51 +97,37 @@ static const char *unit_name(void)
 	return opts.msecs ? "msecs" : "usecs";
 }
 
-static void print_text(const struct entry *e, int n)
+/* -D, -F: "disk = sda", "flags = Sync-Write" above each histogram. */
+static void text_label(FILE *f, const void *rec)
 {
+	const struct entry *e = rec;
 	char label[FLAGS_LABEL_LEN];
-	int i;
 
-	for (i = 0; i < n; i++) {
-		if (opts.per_disk || opts.per_flags)
-			putchar('\n');
-		if (opts.per_disk) {
-			fputs("disk = ", stdout);
-			print_escaped(stdout, blk_dev_name(e[i].key.dev), BLK_NAME_LEN);
-			putchar(opts.per_flags ? '\t' : '\n');
-		}
-		if (opts.per_flags)
-			printf("flags = %s\n",
-			       blk_flags_label(e[i].key.cmd_flags, label, sizeof(label)));
-		hist_print_log2(stdout, e[i].slots, MAX_SLOTS, unit_name());
+	if (opts.per_disk) {
+		fputs("disk = ", f);
+		print_escaped(f, blk_dev_name(e->key.dev), BLK_NAME_LEN);
+		fputc(opts.per_flags ? '\t' : '\n', f);
+	}
+	if (opts.per_flags)
+		fprintf(f, "flags = %s\n", blk_flags_label(e->key.cmd_flags, label, sizeof(label)));
+}
+
+static void json_label(struct json *j, const void *rec)
+{
+	const struct entry *e = rec;
+	char label[FLAGS_LABEL_LEN];
+
+	if (opts.per_disk)
+		blk_json_dev(j, e->key.dev);
+	if (opts.per_flags) {
+		json_str(j, "flags", blk_flags_label(e->key.cmd_flags, label, sizeof(label)));
+		json_uint(j, "cmd_flags", e->key.cmd_flags);
 	}
 }
 
-static void print_json(const struct entry *e, int n)
+static void json_head(struct json *j)
 {
-	char hms[16], label[FLAGS_LABEL_LEN];
-	struct json j;
-	int i;
-
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_str(&j, "unit", unit_name());
-	json_bool(&j, "queued", opts.queued);
-	json_arr_begin(&j, "histograms");
-	for (i = 0; i < n; i++) {
-		json_obj_begin(&j, NULL);
-		if (opts.per_disk)
-			blk_json_dev(&j, e[i].key.dev);
-		if (opts.per_flags) {
-			json_str(&j, "flags",
-				 blk_flags_label(e[i].key.cmd_flags, label, sizeof(label)));
-			json_uint(&j, "cmd_flags", e[i].key.cmd_flags);
-		}
-		hist_json_log2(&j, "hist", e[i].slots, MAX_SLOTS, unit_name());
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_end(&j);
+	json_bool(j, "queued", opts.queued);
 }
 
 /* One histogram without -D/-F; otherwise room for many disks and request types. */
@@ -173,10 +159,17 @@ static int print_interval(void *skel)
 		cli_warn("cannot read the histograms: %s", strerror(-n));
 		return n;
 	}
-	if (common_opts.json)
-		print_json(hists, n);
-	else
-		print_text(hists, n);
+	hist_print_sections(&(struct hist_sections){
+		.recs = hists,
+		.n = n,
+		.rec_size = sizeof(hists[0]),
+		.slots_off = offsetof(struct entry, slots),
+		.nslots = MAX_SLOTS,
+		.unit = unit_name(),
+		.text_label = opts.per_disk || opts.per_flags ? text_label : NULL,
+		.json_label = json_label,
+		.json_head = json_head,
+	});
 	return 0;
 }
 

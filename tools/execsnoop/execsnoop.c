@@ -100,26 +100,14 @@ static void exec_row(struct row *r, const void *rec)
 		fputs(" ...", r->f);
 }
 
-static void print_header(void)
+/* Keep an exec whose arguments match -l; the arguments end with the record. */
+static bool keep_exec(void *rec, size_t size)
 {
-	row_print_header(exec_row, &(struct exec_event){});
-}
+	struct exec_event *e = rec;
 
-static int handle_event(void *ctx, const void *data, size_t size)
-{
-	static struct exec_event e;
-
-	(void)ctx;
-	if (size < EXEC_EVENT_HEADER_SIZE)
-		return 0;
-	/* Copy: the record may be shorter than the struct, and args must end in NUL. */
-	memcpy(&e, data, size < sizeof(e) ? size : sizeof(e));
-	if (e.args_size > ARGS_ROOM)
-		e.args_size = ARGS_ROOM;
-	if (opts.line && !args_contain(&e, opts.line))
-		return 0;
-	row_print(exec_row, &e);
-	return 0;
+	if (e->args_size > size - EXEC_EVENT_HEADER_SIZE)
+		e->args_size = size - EXEC_EVENT_HEADER_SIZE;
+	return !opts.line || args_contain(e, opts.line);
 }
 
 /*
@@ -169,8 +157,10 @@ int main(int argc, char **argv)
 	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
-			.on_event = handle_event,
-			.print_header = print_header,
+			.row = exec_row,
+			.rec_size = sizeof(struct exec_event),
+			.rec_min = EXEC_EVENT_HEADER_SIZE,
+			.keep = keep_exec,
 		});
 	execsnoop_bpf__destroy(skel);
 	return err;

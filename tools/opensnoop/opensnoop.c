@@ -133,26 +133,16 @@ static void open_row(struct row *r, const void *rec)
 	row_str(r, NULL, opts.full_path ? "full_path" : NULL, 0, full, n + e->path_len);
 }
 
-static void print_header(void)
+/* Records are cut after the path (or the directory names with -F): both must be in it. */
+static bool keep_open(void *rec, size_t size)
 {
-	row_print_header(open_row, &(struct open_event){});
-}
+	struct open_event *e = rec;
 
-static int handle_event(void *ctx, const void *data, size_t size)
-{
-	static struct open_event e;
-
-	(void)ctx;
-	if (size < OPEN_EVENT_HEADER_SIZE)
-		return 0;
-	/* Records are cut after the path (or the directory names with -F). */
-	memcpy(&e, data, size < sizeof(e) ? size : sizeof(e));
-	if (e.path_len > PATH_LEN || size < OPEN_EVENT_HEADER_SIZE + e.path_len)
-		e.path_len = 0;
-	if (e.dir_len > DIR_BUF_LEN || size < OPEN_EVENT_BASE_SIZE + e.dir_len)
-		e.dir_len = 0;
-	row_print(open_row, &e);
-	return 0;
+	if (e->path_len > PATH_LEN || size < OPEN_EVENT_HEADER_SIZE + e->path_len)
+		e->path_len = 0;
+	if (e->dir_len > DIR_BUF_LEN || size < OPEN_EVENT_BASE_SIZE + e->dir_len)
+		e->dir_len = 0;
+	return true;
 }
 
 /*
@@ -211,8 +201,10 @@ int main(int argc, char **argv)
 	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
-			.on_event = handle_event,
-			.print_header = print_header,
+			.row = open_row,
+			.rec_size = sizeof(struct open_event),
+			.rec_min = OPEN_EVENT_HEADER_SIZE,
+			.keep = keep_open,
 		});
 	opensnoop_bpf__destroy(skel);
 	return err;

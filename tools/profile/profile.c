@@ -12,13 +12,7 @@
 #include "profile.h"
 #include "profile.skel.h"
 
-#define MAX_IDS 1024
-
 static struct opts {
-	pid_t *pids;
-	int npids;
-	pid_t *tids;
-	int ntids;
 	bool user_only;
 	bool kernel_only;
 	bool folded;
@@ -37,13 +31,13 @@ static struct opts {
 enum { OPT_STACK_STORAGE = 0x100, OPT_HASH_STORAGE };
 
 static const struct opt_pick picks[] = {
+	{ OPT_PID, 'p', NULL, "Profile these processes only (comma separated)" },
+	{ OPT_TID, 'L', NULL, "Profile these threads only (comma separated)" },
 	{ OPT_DURATION, 0, NULL, NULL }, /* the positional [DURATION] */
 	{},
 };
 
 static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Profile these processes only (comma separated)", 0 },
-	{ "tid", 'L', "TID", 0, "Profile these threads only (comma separated)", 0 },
 	{ "user-stacks-only", 'U', NULL, 0, "Show user stacks only (no kernel stacks)", 0 },
 	{ "kernel-stacks-only", 'K', NULL, 0, "Show kernel stacks only (no user stacks)", 0 },
 	{ "frequency", 'F', "HZ", 0, "Sample this many times a second per CPU (default 49)", 0 },
@@ -75,34 +69,10 @@ static const char doc[] =
 	"  profile -df 5        # folded, for flame graphs, with a kernel/user delimiter\n"
 	"  profile --json 5     # one JSON object per stack";
 
-/* "1,2,3" -> ids, each checked by parse (which exits on a bad one). */
-static void parse_id_list(const char *opt, char *arg, pid_t (*parse)(const char *, const char *),
-			  pid_t **ids, int *n)
-{
-	char *tok, *save = NULL;
-
-	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (*n >= MAX_IDS)
-			cli_usage_error("too many ids for %s (at most %d)", opt, MAX_IDS);
-		*ids = realloc(*ids, (*n + 1) * sizeof(**ids));
-		if (!*ids)
-			cli_die("out of memory");
-		(*ids)[(*n)++] = parse(opt, tok);
-	}
-	if (!*n)
-		cli_bad_value(opt, arg, "no id given");
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	switch (key) {
-	case 'p':
-		parse_id_list("-p", arg, cli_parse_pid, &opts.pids, &opts.npids);
-		break;
-	case 'L':
-		parse_id_list("-L", arg, cli_parse_tid, &opts.tids, &opts.ntids);
-		break;
 	case 'U':
 		opts.user_only = true;
 		break;
@@ -142,7 +112,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			cli_usage_error("-F and -c are exclusive: sample by rate or by period");
 		if (opts.user_only && opts.kernel_only)
 			cli_usage_error("-U and -K are exclusive");
-		if (opts.npids && opts.ntids)
+		if (gopts.npids && gopts.ntids)
 			cli_usage_error("-p and -L are exclusive");
 		if (!opts.clock.freq && !opts.clock.period)
 			opts.clock.freq = 49;
@@ -163,10 +133,10 @@ static void print_header(void)
 	else
 		snprintf(what, sizeof(what), "every %llu ns of CPU clock", opts.clock.period);
 	printf("Sampling at %s of ", what);
-	if (opts.npids || opts.ntids) {
-		printf("%s ", opts.npids ? "PID" : "TID");
-		for (int i = 0; i < opts.npids + opts.ntids; i++)
-			printf("%s%d", i ? "," : "", opts.npids ? opts.pids[i] : opts.tids[i]);
+	if (gopts.npids || gopts.ntids) {
+		printf("%s ", gopts.npids ? "PID" : "TID");
+		for (int i = 0; i < gopts.npids + gopts.ntids; i++)
+			printf("%s%d", i ? "," : "", gopts.npids ? gopts.pids[i] : gopts.tids[i]);
 	} else {
 		printf("all threads");
 	}
@@ -192,32 +162,14 @@ static struct run {
 	struct stack_show show;
 } run;
 
-static int fill_id_map(struct bpf_map *map, const pid_t *ids, int n)
-{
-	__u8 one = 1;
-
-	for (int i = 0; i < n; i++) {
-		__u32 id = ids[i];
-
-		if (bpf_map__update_elem(map, &id, sizeof(id), &one, sizeof(one), BPF_ANY))
-			return -1;
-	}
-	return 0;
-}
-
 /* Map sizes and filters, between open and load. */
 static int configure(struct profile_bpf *skel)
 {
 	skel->rodata->kernel_stacks = !opts.user_only;
 	skel->rodata->user_stacks = !opts.kernel_only;
 	skel->rodata->include_idle = opts.include_idle;
-	skel->rodata->filter_pids = opts.npids > 0;
-	skel->rodata->filter_tids = opts.ntids > 0;
-	skel->rodata->self_pid = getpid();
 	if (stacks_size_map(skel->maps.profile_stacks, opts.stack_storage) ||
-	    bpf_map__set_max_entries(skel->maps.profile_counts, opts.hash_storage) ||
-	    bpf_map__set_max_entries(skel->maps.profile_pids, opts.npids ? opts.npids : 1) ||
-	    bpf_map__set_max_entries(skel->maps.profile_tids, opts.ntids ? opts.ntids : 1)) {
+	    bpf_map__set_max_entries(skel->maps.profile_counts, opts.hash_storage)) {
 		cli_warn("cannot size BPF maps");
 		return -1;
 	}
@@ -228,11 +180,6 @@ static int after_load(void *ctx)
 {
 	struct run *r = ctx;
 
-	if (fill_id_map(r->skel->maps.profile_pids, opts.pids, opts.npids) ||
-	    fill_id_map(r->skel->maps.profile_tids, opts.tids, opts.ntids)) {
-		cli_warn("cannot set the pid/tid filter");
-		return -1;
-	}
 	r->stacks = stacks_new(bpf_map__fd(r->skel->maps.profile_stacks), &r->show);
 	if (!r->stacks)
 		cli_warn("out of memory");
@@ -264,8 +211,7 @@ static int print_counts(void *ctx)
 
 	if (r->show.format == STACK_MULTILINE)
 		putchar('\n');
-	stacks_print_counts(r->stacks, bpf_map__fd(r->skel->maps.profile_counts),
-			    r->skel->bss->samples_dropped);
+	stacks_print_counts(r->stacks, bpf_map__fd(r->skel->maps.profile_counts));
 	return 0;
 }
 
@@ -307,7 +253,5 @@ int main(int argc, char **argv)
 	cpu_sampler_free(run.sampler);
 	stacks_free(run.stacks);
 	profile_bpf__destroy(run.skel);
-	free(opts.pids);
-	free(opts.tids);
 	return err;
 }

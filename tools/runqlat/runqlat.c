@@ -141,47 +141,22 @@ static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
 						  .max = MAX_HISTS });
 }
 
-static void print_text(const struct section *secs, int n)
+/* -P, -L, --pidnss: "pid = 123 comm" above each histogram. */
+static void text_label(FILE *f, const void *rec)
 {
-	int i;
+	const struct section *s = rec;
 
-	for (i = 0; i < n; i++) {
-		const struct section *s = &secs[i];
-
-		if (hist_by() != BY_NONE) {
-			printf("\n%s = %u ", by_label[hist_by()], s->id);
-			print_escaped(stdout, s->comm, sizeof(s->comm));
-			putchar('\n');
-		}
-		hist_print_log2(stdout, s->slots, MAX_SLOTS, unit());
-	}
+	fprintf(f, "%s = %u ", by_label[hist_by()], s->id);
+	print_escaped(f, s->comm, sizeof(s->comm));
+	fputc('\n', f);
 }
 
-static void print_json(const struct section *secs, int n)
+static void json_label(struct json *j, const void *rec)
 {
-	struct json j;
-	char hms[16];
-	int i;
+	const struct section *s = rec;
 
-	json_begin(&j, stdout);
-	json_str(&j, "time", time_hms(hms, sizeof(hms)));
-	json_double(&j, "ts", secs_since_start(mono_ns()));
-	json_str(&j, "unit", unit());
-	if (hist_by() == BY_NONE) {
-		hist_json_log2(&j, "hist", secs[0].slots, MAX_SLOTS, unit());
-		json_end(&j);
-		return;
-	}
-	json_arr_begin(&j, "hists");
-	for (i = 0; i < n; i++) {
-		json_obj_begin(&j, NULL);
-		json_uint(&j, by_label[hist_by()], secs[i].id);
-		json_strn(&j, "comm", secs[i].comm, sizeof(secs[i].comm));
-		hist_json_log2(&j, "hist", secs[i].slots, MAX_SLOTS, unit());
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_end(&j);
+	json_uint(j, by_label[hist_by()], s->id);
+	json_strn(j, "comm", s->comm, sizeof(s->comm));
 }
 
 struct interval_ctx {
@@ -204,10 +179,16 @@ static int print_interval(void *ctx)
 		cli_warn("cannot read histograms: %s", strerror(-n));
 		return n;
 	}
-	if (common_opts.json)
-		print_json(secs, n);
-	else
-		print_text(secs, n);
+	hist_print_sections(&(struct hist_sections){
+		.recs = secs,
+		.n = n,
+		.rec_size = sizeof(*secs),
+		.slots_off = offsetof(struct section, slots),
+		.nslots = MAX_SLOTS,
+		.unit = unit(),
+		.text_label = hist_by() == BY_NONE ? NULL : text_label,
+		.json_label = hist_by() == BY_NONE ? NULL : json_label,
+	});
 	return 0;
 }
 

@@ -93,25 +93,6 @@ static void retrans_row(struct row *r, const void *rec)
 	row_uint(r, opts.sequence ? "SEQ" : NULL, "seq", 0, e->seq);
 }
 
-static void print_header(void)
-{
-	printf("Tracing retransmits ... Hit Ctrl-C to end\n");
-	if (!opts.count)
-		row_print_header(retrans_row, &(struct retrans_event){});
-}
-
-static int handle_event(void *ctx, const void *data, size_t size)
-{
-	struct retrans_event e;
-
-	(void)ctx;
-	if (size < sizeof(e))
-		return 0;
-	memcpy(&e, data, sizeof(e));
-	row_print(retrans_row, &e);
-	return 0;
-}
-
 /* -c: a flow and its totals as hist_drain lays them out; pages never used are never allocated. */
 static struct flow {
 	struct net_tuple key;
@@ -207,9 +188,11 @@ int main(int argc, char **argv)
 	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
-			.on_event = opts.count ? NULL : handle_event,
+			.row = opts.count ? NULL : retrans_row, /* -c: counted in the kernel */
+			.rec_size = sizeof(struct retrans_event),
+			.rec_min = sizeof(struct retrans_event),
+			.banner = "Tracing retransmits ... Hit Ctrl-C to end",
 			.ctx = skel,
-			.print_header = print_header,
 			.print_summary = opts.count ? print_counts : NULL,
 		});
 	tcpretrans_bpf__destroy(skel);
