@@ -79,7 +79,8 @@ check_path() {
 }
 
 # start_tool OUTFILE TOOL ARGS...: run bin/TOOL in the background, wait until it
-# says it is attached (BPFSCOPE_READY_FILE). Sets TOOL_PID. Returns 1 if it died.
+# says it is attached (BPFSCOPE_READY_FILE). Sets TOOL_PID. Returns 1 if it died
+# or did not get attached within 10 s.
 # SIGINT is reset to its default: bash starts background commands with it
 # ignored, which would hide a tool that is interrupted before its handler is set.
 start_tool() {
@@ -93,6 +94,8 @@ start_tool() {
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.05
 	done
+	# Dead, or not attached within 10 s (then it is stopped here).
+	kill -KILL "$TOOL_PID" 2>/dev/null
 	wait "$TOOL_PID" 2>/dev/null
 	TOOL_PID=
 	return 1
@@ -211,6 +214,7 @@ check_clean_stop() {
 	local pid rc i listed missing leaked want exe
 	shift 4
 	: >"$owned"
+	rm -f "$TMP/clean.out" "$TMP/clean.out.err"
 	if ! bpf_objects >"$before" 2>"$TMP/clean.err"; then
 		fail "$name" "cannot list BPF objects: $(cat "$TMP/clean.err")"
 		return
@@ -276,8 +280,8 @@ check_clean_stop() {
 		elif [ "$rc" = 124 ]; then
 			fail "$name" "still running 5 s after SIG$sig"
 		elif [[ " $want " != *" $rc "* ]]; then
-			fail "$name" "exit status $rc after SIG$sig, expected ${want// / or }:$(
-				head -c 200 "$TMP/clean.out"* | tr '\n' ' ')"
+			fail "$name" "exit status $rc after SIG$sig, expected ${want// / or }: $(
+				cat "$TMP/clean.out" "$TMP/clean.out.err" 2>/dev/null | head -c 200 | tr '\n' ' ')"
 		else
 			ok "$name"
 		fi

@@ -9,7 +9,7 @@
 #   REGEX   only the test files whose path or job name matches; without --vm
 #           the matrix is left out, with --vm REGEX picks the guest test files
 #
-# Host test files run BPFSCOPE_TEST_JOBS at a time (default 3: they mostly
+# Host test files run BPFSCOPE_TEST_JOBS at a time (default 4: they mostly
 # wait for events), each one's output printed in one piece when it ends.  A
 # file with a line "# serial" runs alone, before the others: it measures
 # something system-wide or loads the CPUs.  A file with a line "# per-tool"
@@ -27,7 +27,7 @@ case ${1:-} in
 esac
 filter=${1:-.}
 [ "$filter" = . ] || [ $host = 0 ] || vm=0
-JOBS=${BPFSCOPE_TEST_JOBS:-3}
+JOBS=${BPFSCOPE_TEST_JOBS:-4}
 TIMES=$TOP/build/test-times.txt
 WORK=$(mktemp -d /tmp/bpfscope-run.XXXXXX)
 log=$WORK/log

@@ -7,19 +7,20 @@ need bpftool setpriv
 
 tools=${TOOLS:-$(cd "$TOP/tools" && ls -d -- */ | tr -d /)}
 
+# (timeout 10: a tool that hangs fails its check instead of stalling the file)
 for tool in $tools; do
-	out=$("$BIN/$tool" --help 2>&1)
+	out=$(timeout 10 "$BIN/$tool" --help 2>&1)
 	if [ $? = 0 ] && grep -q "Usage: $tool" <<<"$out" && grep -q -- '--json' <<<"$out"; then
 		ok "$tool: --help"
 	else
 		fail "$tool: --help" "$(head -3 <<<"$out")"
 	fi
 
-	out=$("$BIN/$tool" --version 2>&1)
+	out=$(timeout 10 "$BIN/$tool" --version 2>&1)
 	if [ $? = 0 ] && grep -q '^bpfscope ' <<<"$out"; then ok "$tool: --version"
 	else fail "$tool: --version" "$out"; fi
 
-	"$BIN/$tool" --no-such-option >"$TMP/o" 2>"$TMP/e"
+	timeout 10 "$BIN/$tool" --no-such-option >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc != 0 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && grep -q "^$tool: " "$TMP/e" && [ ! -s "$TMP/o" ]; then
 		ok "$tool: unknown option is a one-line error"
@@ -27,7 +28,7 @@ for tool in $tools; do
 		fail "$tool: unknown option is a one-line error" "rc=$rc stderr: $(cat "$TMP/e")"
 	fi
 
-	"$BIN/$tool" extra positional arguments that make no sense >"$TMP/o" 2>"$TMP/e"
+	timeout 10 "$BIN/$tool" extra positional arguments that make no sense >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc != 0 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && grep -q "^$tool: " "$TMP/e"; then
 		ok "$tool: bad positional argument is a one-line error"
@@ -35,7 +36,7 @@ for tool in $tools; do
 		fail "$tool: bad positional argument is a one-line error" "rc=$rc stderr: $(cat "$TMP/e")"
 	fi
 
-	run_as_nobody "$BIN/$tool" >"$TMP/o" 2>"$TMP/e"
+	run_as_nobody timeout 10 "$BIN/$tool" >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc != 0 ] && grep -q "^$tool: needs root" "$TMP/e" && [ "$(wc -l <"$TMP/e")" = 1 ]; then
 		ok "$tool: unprivileged run says it needs root"

@@ -168,6 +168,7 @@ check_clean_stop() {
 	local name=$1 sig=$2 delay=$3 rc want pid i new missing exe
 	shift 3
 	: >"$TMP/owned"
+	rm -f "$TMP/clean" "$TMP/clean.err"
 	if ! bpf_objects >"$TMP/before" 2>"$TMP/lister.err"; then
 		fail "$name" "cannot list BPF objects: $(cat "$TMP/lister.err")"
 		return
@@ -233,7 +234,8 @@ check_clean_stop() {
 	elif [ "$rc" = 124 ]; then
 		fail "$name" "still running 10 s after SIG$sig"
 	elif ! echo " $want " | grep -q " $rc "; then
-		fail "$name" "exit status $rc after SIG$sig, expected $want: $(head -c 200 "$TMP/clean"*)"
+		fail "$name" "exit status $rc after SIG$sig, expected $want: $(
+			cat "$TMP/clean" "$TMP/clean.err" 2>/dev/null | head -c 200 | tr '\n' ' ')"
 	else
 		ok "$name"
 	fi

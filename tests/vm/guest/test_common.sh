@@ -7,16 +7,16 @@
 . /tests/lib.sh
 
 for tool in $TOOLS; do
-	if "$tool" --help 2>&1 | grep -q "Usage: $tool"; then ok "$tool: --help"
+	if timeout 10 "$tool" --help 2>&1 | grep -q "Usage: $tool"; then ok "$tool: --help"
 	else fail "$tool: --help" "no usage"; fi
-	"$tool" --no-such-option >"$TMP/o" 2>"$TMP/e"
+	timeout 10 "$tool" --no-such-option >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc = 2 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && grep -q "^$tool: " "$TMP/e"; then
 		ok "$tool: unknown option is a one-line error"
 	else
 		fail "$tool: unknown option is a one-line error" "rc=$rc $(cat "$TMP/e")"
 	fi
-	su -s /bin/sh nobody -c "$(which "$tool")" >"$TMP/o" 2>"$TMP/e"
+	timeout 10 su -s /bin/sh nobody -c "$(which "$tool")" >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc != 0 ] && grep -q "^$tool: needs root" "$TMP/e"; then
 		ok "$tool: unprivileged run says it needs root"
