@@ -125,12 +125,16 @@ void row_strv(struct row *r, const char *head, const char *key, const char *buf,
 
 void row_hms(struct row *r, const char *head)
 {
-	char hms[16];
+	char hms[16] = "";
 
-	row_str(r, head, "time", -8, time_hms(hms, sizeof(hms)), sizeof(hms));
+	if (r->mode == ROW_TEXT && !head)
+		return;
+	row_str(r, head, "time", -8, r->mode == ROW_HEADER ? hms : time_hms(hms, sizeof(hms)),
+		sizeof(hms));
 }
 
 void row_secs(struct row *r, const char *head, uint64_t ktime_ns)
 {
-	row_double(r, head, "ts", -8, 3, secs_since_start(ktime_ns));
+	if (r->mode == ROW_JSON || head)
+		row_double(r, head, "ts", -8, 3, secs_since_start(ktime_ns));
 }

@@ -56,27 +56,38 @@ static size_t next_unit(const unsigned char *s, size_t n, size_t i, bool *safe, 
 	return seq ? seq : 1;
 }
 
-/* Escape into dst; *used: how many bytes of src the output holds. */
+/*
+ * Escape into dst; *used: how many bytes of src the output holds, *cols: the
+ * columns they take on a terminal (a UTF-8 character one, an escape its width).
+ */
 static size_t escape_into(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote,
-			  size_t *used)
+			  size_t *used, size_t *cols)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = strnlen(src, srclen), i = 0, o = 0;
 
-	*used = 0;
+	*used = *cols = 0;
 	if (!dstlen)
 		return 0;
 	while (i < n) {
+		unsigned char c = s[i];
 		char tmp[16];
 		size_t w = 0, len, k;
 		unsigned int cp;
 		bool safe;
 
+		/* Most bytes: printable ASCII that needs no backslash. */
+		if (c >= 0x20 && c < 0x7f && c != '\\' && !(quote && c == '"')) {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = c;
+			i++;
+			continue;
+		}
 		len = next_unit(s, n, i, &safe, &cp);
 		for (k = 0; k < len; k++) {
-			unsigned char c = s[i + k];
-
+			c = s[i + k];
 			if (!safe) {
 				tmp[w++] = '\\';
 				tmp[w++] = 'x';
@@ -93,34 +104,36 @@ static size_t escape_into(char *dst, size_t dstlen, const char *src, size_t srcl
 		memcpy(dst + o, tmp, w);
 		o += w;
 		i += len;
+		*cols += safe && len > 1 ? 1 - w : 0; /* o counts w; a character shows as one */
 	}
 	dst[o] = '\0';
 	*used = i;
+	*cols += o;
 	return o;
 }
 
 size_t str_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	size_t used;
+	size_t used, cols;
 
-	return escape_into(dst, dstlen, src, srclen, false, &used);
+	return escape_into(dst, dstlen, src, srclen, false, &used, &cols);
 }
 
 size_t str_escape_quoted(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	size_t used;
+	size_t used, cols;
 
-	return escape_into(dst, dstlen, src, srclen, true, &used);
+	return escape_into(dst, dstlen, src, srclen, true, &used, &cols);
 }
 
 size_t str_escape_short(char *dst, size_t dstlen, const char *src, size_t max)
 {
-	size_t limit = max + 1 < dstlen ? max + 1 : dstlen, used, len;
+	size_t limit = max + 1 < dstlen ? max + 1 : dstlen, used, cols, len;
 
-	len = escape_into(dst, limit, src, (size_t)-1, false, &used);
+	len = escape_into(dst, limit, src, (size_t)-1, false, &used, &cols);
 	if (!src[used] || limit < 4)
 		return len;
-	len = escape_into(dst, limit - 3, src, (size_t)-1, false, &used);
+	len = escape_into(dst, limit - 3, src, (size_t)-1, false, &used, &cols);
 	memcpy(dst + len, "...", 4);
 	return len + 3;
 }
@@ -147,15 +160,14 @@ size_t str_columns(const char *src, size_t srclen)
 void print_escaped_col(FILE *f, const char *src, size_t srclen, int width)
 {
 	char buf[4 * 4096 + 1];
-	size_t cols;
+	size_t used, cols, len;
 
 	if (srclen > 4096)
 		srclen = 4096;
-	str_escape(buf, sizeof(buf), src, srclen);
-	fputs(buf, f);
-	cols = str_columns(src, srclen);
-	for (; width > 0 && cols < (size_t)width; cols++)
-		fputc(' ', f);
+	len = escape_into(buf, sizeof(buf), src, srclen, false, &used, &cols);
+	fwrite(buf, 1, len, f);
+	if (width > 0 && cols < (size_t)width)
+		fprintf(f, "%*s", (int)(width - cols), "");
 }
 
 void json_write_string(FILE *f, const char *src, size_t srclen)

@@ -122,8 +122,9 @@ static void open_row(struct row *r, const void *rec)
 	if (row_text_col(r, opts.extended ? "FLAGS" : NULL, -8))
 		fprintf(r->f, "%08llo", (unsigned long long)e->flags);
 	row_uint(r, NULL, "flags", 0, e->flags);
-	row_strv(r, NULL, "flag_names", names, open_flags_names(e->flags, names, sizeof(names)),
-		 false);
+	if (r->mode == ROW_JSON) /* names are built only where they are shown */
+		row_strv(r, NULL, "flag_names", names,
+			 open_flags_names(e->flags, names, sizeof(names)), false);
 	row_uint(r, NULL, "mode", 0, e->mode);
 	row_str(r, "PATH", NULL, 0, full, n + e->path_len); /* joined to its start with -F */
 	if (r->mode == ROW_TEXT && (e->status & PATH_TRUNCATED))
