@@ -3,6 +3,8 @@
 #ifndef BPFSCOPE_HIST_H
 #define BPFSCOPE_HIST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -90,5 +92,26 @@ struct hist_sections {
 };
 
 void hist_print_sections(const struct hist_sections *s);
+
+#define HIST_MAX_SLOTS 64
+
+/*
+ * Where a histogram tool's interval comes from: the single histogram, per
+ * CPU (PERCPU_SLOT_MAP, its value the slots first: the interval is its growth
+ * since the last read), or, when keyed_fd >= 0, the keyed ones, drained from
+ * their hash into the records (hist_drain; a record is the key, then the
+ * value at slots_off).
+ */
+struct hist_source {
+	int all_fd;
+	size_t all_value_size;
+	int keyed_fd;
+	int max;		       /* records the array of out->recs holds */
+	bool skip_empty;	       /* a single histogram with nothing in it is not printed */
+	uint64_t prev[HIST_MAX_SLOTS]; /* the single one's totals at the last read */
+};
+
+/* Read the interval's histograms into out's records (out->n set) and print them; <0: said why. */
+int hist_print_interval(struct hist_source *src, struct hist_sections *out);
 
 #endif

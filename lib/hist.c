@@ -323,3 +323,29 @@ void hist_print_sections(const struct hist_sections *s)
 	json_arr_end(&j);
 	json_end(&j);
 }
+
+int hist_print_interval(struct hist_source *src, struct hist_sections *out)
+{
+	uint64_t *slots = (uint64_t *)((char *)out->recs + out->slots_off);
+	int n, err;
+
+	if (src->keyed_fd >= 0) {
+		n = hist_drain(src->keyed_fd, &(struct hist_records){
+						      .recs = (void *)out->recs,
+						      .rec_size = out->rec_size,
+						      .value_off = out->slots_off,
+						      .max = src->max,
+					      });
+	} else {
+		err = hist_read_percpu_delta(src->all_fd, src->all_value_size, slots, src->prev,
+					     out->nslots);
+		n = err ? err : !src->skip_empty || hist_total(slots, out->nslots) ? 1 : 0;
+	}
+	if (n < 0) {
+		cli_warn("cannot read the histograms: %s", strerror(-n));
+		return n;
+	}
+	out->n = n;
+	hist_print_sections(out);
+	return 0;
+}

@@ -85,18 +85,6 @@ static struct entry {
 
 _Static_assert(sizeof(hists[0].slots) == sizeof(struct hist), "hist layout");
 
-static const struct hist_records hist_table = {
-	.recs = hists,
-	.rec_size = sizeof(hists[0]),
-	.value_off = offsetof(struct entry, slots),
-	.max = MAX_HISTS,
-};
-
-static const char *unit_name(void)
-{
-	return opts.msecs ? "msecs" : "usecs";
-}
-
 /* -D, -F: "disk = sda", "flags = Sync-Write" above each histogram. */
 static void text_label(FILE *f, const void *rec)
 {
@@ -138,39 +126,29 @@ static int hist_entries(void)
 	return opts.per_disk || opts.per_flags ? MAX_HISTS / 4 : 1;
 }
 
-/* The interval's histograms: the per-CPU one's growth, or those taken out of the hash. */
-static int read_hists(struct biolatency_bpf *skel)
+/* Without -D/-F, the per-CPU histogram's growth; with them, those taken out of the hash. */
+static int print_interval(void *ctx)
 {
-	static uint64_t prev[MAX_SLOTS];
-	int err;
+	static struct hist_source source = {
+		.all_value_size = sizeof(struct hist),
+		.max = MAX_HISTS,
+		.skip_empty = true,
+	};
+	struct biolatency_bpf *skel = ctx;
 
-	if (opts.per_disk || opts.per_flags)
-		return hist_drain(bpf_map__fd(skel->maps.hists), &hist_table);
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.hist_all), sizeof(struct hist),
-				     hists[0].slots, prev, MAX_SLOTS);
-	return err ? err : hist_total(hists[0].slots, MAX_SLOTS) ? 1 : 0;
-}
-
-static int print_interval(void *skel)
-{
-	int n = read_hists(skel);
-
-	if (n < 0) {
-		cli_warn("cannot read the histograms: %s", strerror(-n));
-		return n;
-	}
-	hist_print_sections(&(struct hist_sections){
-		.recs = hists,
-		.n = n,
-		.rec_size = sizeof(hists[0]),
-		.slots_off = offsetof(struct entry, slots),
-		.nslots = MAX_SLOTS,
-		.unit = unit_name(),
-		.text_label = opts.per_disk || opts.per_flags ? text_label : NULL,
-		.json_label = json_label,
-		.json_head = json_head,
-	});
-	return 0;
+	source.all_fd = bpf_map__fd(skel->maps.hist_all);
+	source.keyed_fd = opts.per_disk || opts.per_flags ? bpf_map__fd(skel->maps.hists) : -1;
+	return hist_print_interval(
+		&source, &(struct hist_sections){
+				 .recs = hists,
+				 .rec_size = sizeof(hists[0]),
+				 .slots_off = offsetof(struct entry, slots),
+				 .nslots = MAX_SLOTS,
+				 .unit = opts.msecs ? "msecs" : "usecs",
+				 .text_label = opts.per_disk || opts.per_flags ? text_label : NULL,
+				 .json_label = json_label,
+				 .json_head = json_head,
+			 });
 }
 
 int main(int argc, char **argv)

@@ -79,11 +79,6 @@ static enum hist_by hist_by(void)
 	return gopts.key_by == KEY_PID ? BY_PID : gopts.key_by == KEY_TID ? BY_TID : BY_NONE;
 }
 
-static const char *unit(void)
-{
-	return opts.msecs ? "msecs" : "usecs";
-}
-
 static const char *const by_label[] = {
 	[BY_PID] = "pid",
 	[BY_TID] = "tid",
@@ -116,31 +111,6 @@ struct section {
 	char comm[TASK_COMM_LEN];
 };
 
-/*
- * The single histogram is per CPU and never cleared: an interval is the
- * difference from the totals at the previous one, so no update is lost.
- */
-static int read_all(struct runqlat_bpf *skel, struct section *sec)
-{
-	static uint64_t prev[MAX_SLOTS];
-	int err;
-
-	memset(sec, 0, sizeof(*sec));
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.hist_all), sizeof(struct hist),
-				     sec->slots, prev, MAX_SLOTS);
-	return err ? err : 1;
-}
-
-/* The per-id histograms of the interval (at most MAX_HISTS), sorted by id. */
-static int read_keyed(struct runqlat_bpf *skel, struct section *secs)
-{
-	return hist_drain(bpf_map__fd(skel->maps.hists),
-			  &(struct hist_records){ .recs = secs,
-						  .rec_size = sizeof(*secs),
-						  .value_off = offsetof(struct section, slots),
-						  .max = MAX_HISTS });
-}
-
 /* -P, -L, --pidnss: "pid = 123 comm" above each histogram. */
 static void text_label(FILE *f, const void *rec)
 {
@@ -159,37 +129,25 @@ static void json_label(struct json *j, const void *rec)
 	json_strn(j, "comm", s->comm, sizeof(s->comm));
 }
 
-struct interval_ctx {
-	struct runqlat_bpf *skel;
-	struct section *secs;
+static struct hist_source source = { .all_value_size = sizeof(struct hist), .max = MAX_HISTS };
+static struct hist_sections sections = {
+	.rec_size = sizeof(struct section),
+	.slots_off = offsetof(struct section, slots),
+	.nslots = MAX_SLOTS,
 };
 
+/*
+ * The single histogram is per CPU and never cleared: an interval is the
+ * growth since the previous one, so no update is lost.  Keyed ones are
+ * drained from their hash.
+ */
 static int print_interval(void *ctx)
 {
-	struct interval_ctx *c = ctx;
-	struct runqlat_bpf *skel = c->skel;
-	struct section *secs = c->secs;
-	int n;
+	struct runqlat_bpf *skel = ctx;
 
-	if (hist_by() == BY_NONE)
-		n = read_all(skel, secs);
-	else
-		n = read_keyed(skel, secs);
-	if (n < 0) {
-		cli_warn("cannot read histograms: %s", strerror(-n));
-		return n;
-	}
-	hist_print_sections(&(struct hist_sections){
-		.recs = secs,
-		.n = n,
-		.rec_size = sizeof(*secs),
-		.slots_off = offsetof(struct section, slots),
-		.nslots = MAX_SLOTS,
-		.unit = unit(),
-		.text_label = hist_by() == BY_NONE ? NULL : text_label,
-		.json_label = hist_by() == BY_NONE ? NULL : json_label,
-	});
-	return 0;
+	source.all_fd = bpf_map__fd(skel->maps.hist_all);
+	source.keyed_fd = hist_by() == BY_NONE ? -1 : bpf_map__fd(skel->maps.hists);
+	return hist_print_interval(&source, &sections);
 }
 
 static void configure(struct runqlat_bpf *skel)
@@ -205,27 +163,34 @@ static void configure(struct runqlat_bpf *skel)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct interval_ctx ctx = { NULL, NULL };
+	struct runqlat_bpf *skel;
+	struct section *secs;
 	int err = 1;
 
 	tool_parse(&argp, picks, argc, argv);
-	ctx.secs = calloc(hist_by() == BY_NONE ? 1 : MAX_HISTS, sizeof(*ctx.secs));
-	if (!ctx.secs)
+	secs = calloc(hist_by() == BY_NONE ? 1 : MAX_HISTS, sizeof(*secs));
+	if (!secs)
 		cli_die("out of memory");
-	ctx.skel = TOOL_OPEN(runqlat_bpf);
-	if (!ctx.skel)
+	sections.recs = secs;
+	sections.unit = opts.msecs ? "msecs" : "usecs";
+	if (hist_by() != BY_NONE) {
+		sections.text_label = text_label;
+		sections.json_label = json_label;
+	}
+	skel = TOOL_OPEN(runqlat_bpf);
+	if (!skel)
 		goto out;
-	configure(ctx.skel);
+	configure(skel);
 	/* Without sched_process_free, entries of exited tasks stay until the tool exits. */
-	if (!hook_choose_each(ctx.skel->obj, (const char *const[]){ "sched_process_free", NULL }))
+	if (!hook_choose_each(skel->obj, (const char *const[]){ "sched_process_free", NULL }))
 		err = tool_run_intervals(&(struct tool_intervals){
-			.skel = ctx.skel->skeleton,
+			.skel = skel->skeleton,
 			.banner = "Tracing run queue latency... Hit Ctrl-C to end.",
 			.print_interval = print_interval,
-			.ctx = &ctx,
+			.ctx = skel,
 		});
-	runqlat_bpf__destroy(ctx.skel);
+	runqlat_bpf__destroy(skel);
 out:
-	free(ctx.secs);
+	free(secs);
 	return err;
 }
