@@ -70,16 +70,21 @@ for kv in sys.argv[1:]:
 print(json.dumps(d))' "$@" >>"$RAW"
 }
 
-# Lost events a tool reported on stderr, whatever its wording.
+# Lost events a tool reported on stderr, whatever its wording: "lost N events"
+# lines (libbpf-tools, bpftrace: one per occurrence) add up; ours ("tool: N
+# events lost", every second and at exit) are running totals: the last counts.
 lost_in() {
 	python3 - "$1" <<'PY'
 import re, sys
-n = 0
+summed = total = 0
 for line in open(sys.argv[1], errors="replace"):
-    m = re.search(r"(?i)lost (\d+) events|(\d+) events lost|lost (\d+) samples", line)
+    m = re.search(r"(?i)lost (\d+) events|lost (\d+) samples", line)
     if m:
-        n += int(next(g for g in m.groups() if g))
-print(n)
+        summed += int(next(g for g in m.groups() if g))
+    m = re.search(r"(\d+) events lost", line)
+    if m:
+        total = int(m.group(1))
+print(summed + total)
 PY
 }
 
