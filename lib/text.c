@@ -159,15 +159,19 @@ size_t str_columns(const char *src, size_t srclen)
 
 void print_escaped_col(FILE *f, const char *src, size_t srclen, int width)
 {
-	char buf[4 * 4096 + 1];
-	size_t used, cols, len;
+	char buf[512]; /* escaped a piece at a time: no page-sized buffer on the stack */
+	size_t n = strnlen(src, srclen), pos = 0, shown = 0, used, cols, len;
 
-	if (srclen > 4096)
-		srclen = 4096;
-	len = escape_into(buf, sizeof(buf), src, srclen, false, &used, &cols);
-	fwrite(buf, 1, len, f);
-	if (width > 0 && cols < (size_t)width)
-		fprintf(f, "%*s", (int)(width - cols), "");
+	while (pos < n) {
+		len = escape_into(buf, sizeof(buf), src + pos, n - pos, false, &used, &cols);
+		if (!used)
+			break;
+		fwrite(buf, 1, len, f);
+		pos += used;
+		shown += cols;
+	}
+	if (width > 0 && shown < (size_t)width)
+		fprintf(f, "%*s", (int)(width - shown), "");
 }
 
 void json_write_string(FILE *f, const char *src, size_t srclen)
