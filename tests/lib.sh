@@ -256,19 +256,9 @@ check_clean_stop() {
 			sleep 0.01
 		done
 		sleep "$delay"
-		kill -"$sig" "$pid"
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			kill -KILL "$pid"
-			wait "$pid"
-			rc=124
-		else
-			wait "$pid"
-			rc=$?
-		fi
+		TOOL_PID=$pid
+		stop_tool "$sig"
+		rc=$?
 		want="0 $(signal_status "$sig")"
 	fi
 	leaked=$(bpf_leaked_objects "$before" "$owned")
