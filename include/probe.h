@@ -18,6 +18,12 @@ const struct kbtf *probe_kernel_btf(void);
  */
 void probe_release(void);
 bool probe_ringbuf(void);
+/*
+ * Can a tracing program call this BPF helper here?  name is what
+ * BPFSCOPE_AVOID calls it ("task_pt_regs"): a tool's fallback is tested by
+ * naming it there.
+ */
+bool probe_helper(const char *name, enum bpf_func_id id);
 bool probe_btf_type(const char *name);			   /* struct/union/typedef/func */
 bool probe_btf_field(const char *type, const char *field); /* struct or union member */
 bool probe_tp_btf(const char *name);			   /* btf_trace_<name> exists */

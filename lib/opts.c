@@ -284,8 +284,7 @@ static int set_pidns(struct bpf_object *obj)
 
 	if (!own_pidns(&st))
 		return 0;
-	if (!libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_ns_current_pid_tgid,
-				     NULL)) {
+	if (!probe_helper("get_ns_current_pid_tgid", BPF_FUNC_get_ns_current_pid_tgid)) {
 		if (gopts.pid || gopts.tid)
 			cli_die("-p/-t inside a PID namespace needs the BPF helper "
 				"get_ns_current_pid_tgid (Linux >= 5.7)");

@@ -225,6 +225,12 @@ bool probe_kprobe(const char *func)
 	return kprobe_pmu_exists() && kallsyms_has(func);
 }
 
+bool probe_helper(const char *name, enum bpf_func_id id)
+{
+	return !hook_avoided(name) &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, id, NULL) == 1;
+}
+
 bool hook_avoided(const char *kind)
 {
 	const char *avoid = getenv("BPFSCOPE_AVOID");

@@ -146,17 +146,6 @@ static bool keep_open(void *rec, size_t size)
 	return true;
 }
 
-/*
- * With bpf_task_pt_regs() (Linux 5.15) the exit alone sees the arguments;
- * BPFSCOPE_AVOID=task_pt_regs forces the entry/exit pair used before.
- */
-static bool exit_only_usable(void)
-{
-	if (hook_avoided("task_pt_regs"))
-		return false;
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
-}
-
 /* A call's exit programs: after its entry or alone (saved registers), without or with -F. */
 /* clang-format off */
 #define EXITS(p, c) { p->c##_exit, p->c##_exit_full, p->c##_exit_regs, p->c##_exit_regs_full }
@@ -169,7 +158,8 @@ static int choose_hooks(struct opensnoop_bpf *skel)
 	struct bpf_program *enter[] = { p->openat_enter, p->open_enter, p->openat2_enter };
 	struct bpf_program *exits[][4] = { EXITS(p, openat), EXITS(p, open), EXITS(p, openat2) };
 	struct syscall_pair tp[3], raw = { NULL, p->sys_exit_raw };
-	bool alone = exit_only_usable();
+	/* With bpf_task_pt_regs() (Linux 5.15) the exit alone sees the arguments. */
+	bool alone = probe_helper("task_pt_regs", BPF_FUNC_task_pt_regs);
 	int i, how;
 
 	for (i = 0; i < 3; i++) {
