@@ -32,6 +32,12 @@ bool probe_tracepoint(const char *category, const char *name);
 bool probe_fentry(const char *func); /* really loads a tiny fentry program */
 bool probe_kprobe(const char *func);
 
+/*
+ * Entries for a map keyed by thread: the threads alive now (/proc/loadavg
+ * counts them) times factor, at least min, at most 2^21.
+ */
+unsigned int probe_threads_room(unsigned int factor, unsigned int min);
+
 /* tracefs mount point, mounting it at /sys/kernel/tracing if needed; NULL if impossible. */
 const char *tracefs_path(void);
 

@@ -225,6 +225,23 @@ bool probe_kprobe(const char *func)
 	return kprobe_pmu_exists() && kallsyms_has(func);
 }
 
+unsigned int probe_threads_room(unsigned int factor, unsigned int min)
+{
+	unsigned long long room;
+	unsigned int threads = 0;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%*s %*s %*s %*u/%u", &threads) != 1)
+			threads = 0;
+		fclose(f);
+	}
+	room = (unsigned long long)threads * factor;
+	if (room > (1U << 21))
+		room = 1U << 21;
+	return room > min ? room : min;
+}
+
 bool probe_helper(const char *name, enum bpf_func_id id)
 {
 	return !hook_avoided(name) &&

@@ -85,25 +85,6 @@ static const char *const by_label[] = {
 	[BY_PIDNS] = "pidns",
 };
 
-/*
- * Room for every thread alive now, twice over (an entry lives as long as its
- * thread), and never less than START_ENTRIES.  /proc/loadavg counts threads.
- */
-static unsigned int start_entries(void)
-{
-	unsigned int threads = 0;
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (fscanf(f, "%*s %*s %*s %*u/%u", &threads) != 1)
-			threads = 0;
-		fclose(f);
-	}
-	if (threads > (1U << 20))
-		threads = 1U << 20;
-	return threads * 2 > START_ENTRIES ? threads * 2 : START_ENTRIES;
-}
-
 /* One histogram section of an interval: the map's key, then its value (struct hist). */
 struct section {
 	__u32 id;
@@ -154,7 +135,8 @@ static void configure(struct runqlat_bpf *skel)
 {
 	skel->rodata->hist_by = hist_by();
 	skel->rodata->in_msecs = opts.msecs;
-	bpf_map__set_max_entries(skel->maps.start, start_entries());
+	/* An entry lives as long as its thread: room for every one alive, twice over. */
+	bpf_map__set_max_entries(skel->maps.start, probe_threads_room(2, START_ENTRIES));
 	/* Only one of the histogram maps is used: keep the other minimal. */
 	if (hist_by() == BY_NONE)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
