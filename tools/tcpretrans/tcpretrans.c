@@ -123,23 +123,23 @@ static const struct hist_records flow_table = {
 	.cmp = cmp_flows,
 };
 
-static void print_flow(const struct flow *f)
+static void flow_row(struct row *r, const void *rec)
 {
+	const struct flow *f = rec;
 	const struct net_tuple *t = &f->key;
 	char local[NET_ENDPOINT_LEN], remote[NET_ENDPOINT_LEN];
-	struct json j;
 
-	if (!common_opts.json) {
-		net_endpoint(local, sizeof(local), t->ip, t->laddr, t->lport, NET_EP_HASH);
-		net_endpoint(remote, sizeof(remote), t->ip, t->raddr, t->rport, NET_EP_HASH);
-		printf("%-20s <-> %-20s %10llu\n", local, remote, flow_total(f));
-		return;
-	}
-	json_begin(&j, stdout);
-	net_json_tuple(&j, t);
-	json_uint(&j, "retransmits", f->count.retransmits);
-	json_uint(&j, "tlps", f->count.tlps);
-	json_end(&j);
+	net_endpoint(local, sizeof(local), t->ip, t->laddr, t->lport, NET_EP_HASH);
+	net_endpoint(remote, sizeof(remote), t->ip, t->raddr, t->rport, NET_EP_HASH);
+	if (r->mode == ROW_JSON)
+		net_json_tuple(&r->j, t);
+	row_str(r, "LADDR:LPORT", NULL, -20, local, sizeof(local));
+	if (row_text_col(r, "", 3))
+		fputs("<->", r->f);
+	row_str(r, "RADDR:RPORT", NULL, -20, remote, sizeof(remote));
+	row_uint(r, "RETRANSMITS", NULL, 11, flow_total(f));
+	row_uint(r, NULL, "retransmits", 0, f->count.retransmits);
+	row_uint(r, NULL, "tlps", 0, f->count.tlps);
 }
 
 /* -c, at the end: the per-flow totals the kernel kept. */
@@ -153,9 +153,10 @@ static int print_counts(void *ctx)
 		return n;
 	}
 	if (!common_opts.json)
-		printf("\n%-25s %-25s %s\n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
+		putchar('\n');
+	row_print_header(flow_row, &(struct flow){});
 	for (i = 0; i < n; i++)
-		print_flow(&flows[i]);
+		row_print(flow_row, &flows[i]);
 	return 0;
 }
 
