@@ -24,11 +24,10 @@ extern struct common_opts common_opts;
 extern volatile sig_atomic_t tool_exiting;
 
 /*
- * Parse argv with the tool's argp plus the common options (and, with
- * cli_parse_with, an argp of option groups: include/opts.h).  Errors are
+ * Parse argv with the tool's argp, an argp of option groups (include/opts.h's
+ * tool_parse builds it; NULL: none) and the common options.  Errors are
  * printed as one line "tool: message" and the process exits with status 2.
  */
-void cli_parse(const struct argp *argp, int argc, char **argv, void *input);
 void cli_parse_with(const struct argp *argp, const struct argp *groups, int argc, char **argv,
 		    void *input);
 

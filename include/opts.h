@@ -54,11 +54,9 @@ enum key_by { KEY_NONE, KEY_PID, KEY_TID };
 
 /* The values the picked groups parsed (gopts: group options); defaults for the rest. */
 struct group_opts {
-	pid_t pid; /* the first of pids; 0: any */
-	pid_t pids[OPT_IDS_MAX];
+	pid_t pids[OPT_IDS_MAX]; /* -p; npids 0: any */
 	int npids;
-	pid_t tid; /* the first of tids; 0: any */
-	pid_t tids[OPT_IDS_MAX];
+	pid_t tids[OPT_IDS_MAX]; /* -t; ntids 0: any */
 	int ntids;
 	long uid; /* -1: any */
 	char comm[TASK_COMM_LEN];

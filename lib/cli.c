@@ -239,11 +239,6 @@ void cli_parse_with(const struct argp *argp, const struct argp *groups, int argc
 		exit(2);
 }
 
-void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
-{
-	cli_parse_with(argp, NULL, argc, argv, input);
-}
-
 /*
  * Numbers are decimal, digits only (and a leading '-' where negative_ok): no
  * octal or hex reading of "010" or "0x10", no spaces, no '+'.

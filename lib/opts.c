@@ -160,11 +160,9 @@ static void parse_group(const struct opt_pick *p, const char *arg)
 	switch (p->group) {
 	case OPT_PID:
 		gopts.npids = parse_ids(opt, arg, cli_parse_pid, gopts.pids);
-		gopts.pid = gopts.pids[0];
 		break;
 	case OPT_TID:
 		gopts.ntids = parse_ids(opt, arg, cli_parse_tid, gopts.tids);
-		gopts.tid = gopts.tids[0];
 		break;
 	case OPT_UID:
 		gopts.uid = cli_parse_uid(opt, arg);
@@ -285,7 +283,7 @@ static int set_pidns(struct bpf_object *obj)
 	if (!own_pidns(&st))
 		return 0;
 	if (!probe_helper("get_ns_current_pid_tgid", BPF_FUNC_get_ns_current_pid_tgid)) {
-		if (gopts.pid || gopts.tid)
+		if (gopts.npids || gopts.ntids)
 			cli_die("-p/-t inside a PID namespace needs the BPF helper "
 				"get_ns_current_pid_tgid (Linux >= 5.7)");
 		return set_rodata_u32(obj, "self_tgid", 0); /* cannot tell our own events */
@@ -300,12 +298,12 @@ static int set_pidns(struct bpf_object *obj)
 
 /* One id: compared as rodata; several: looked up in the map (sized here, filled after load). */
 static int set_id_filter(struct bpf_object *obj, const char *one, const char *set,
-			 const char *map_name, int n, pid_t first)
+			 const char *map_name, const pid_t *ids, int n)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, map_name);
 
 	if (n <= 1)
-		return set_rodata_u32(obj, one, first);
+		return set_rodata_u32(obj, one, n ? ids[0] : 0);
 	if (!map || obj_set_rodata(obj, set, &(bool){ true }, sizeof(bool)))
 		return -EINVAL;
 	return bpf_map__set_max_entries(map, n);
@@ -331,8 +329,6 @@ int opts_set_filters(struct bpf_object *obj)
 	__u32 comm_len = strlen(gopts.comm);
 	int err = 0;
 
-	if (!picked)
-		return 0; /* the tool did not use tool_parse: it set its filters itself */
 	/* Filters only some objects have; -x: failed only, or failed too: theirs to say. */
 	if (obj_set_rodata(obj, "filter_failed", &gopts.failed, sizeof(bool)) == -EINVAL ||
 	    obj_set_rodata(obj, "filter_ip", &(__u8){ gopts.ip }, sizeof(__u8)) == -EINVAL)
@@ -340,10 +336,10 @@ int opts_set_filters(struct bpf_object *obj)
 	/* An object without filter.bpf.h has none of these: nothing to set. */
 	if (obj_set_rodata(obj, "self_tgid", &(__u32){ getpid() }, sizeof(__u32)) == -ENOENT)
 		return 0;
-	err |= set_id_filter(obj, "filter_tgid", "filter_tgid_set", "filter_tgids", gopts.npids,
-			     gopts.pid);
-	err |= set_id_filter(obj, "filter_tid", "filter_tid_set", "filter_tids", gopts.ntids,
-			     gopts.tid);
+	err |= set_id_filter(obj, "filter_tgid", "filter_tgid_set", "filter_tgids", gopts.pids,
+			     gopts.npids);
+	err |= set_id_filter(obj, "filter_tid", "filter_tid_set", "filter_tids", gopts.tids,
+			     gopts.ntids);
 	err |= set_rodata_u32(obj, "filter_uid", gopts.uid);
 	err |= obj_set_rodata(obj, "filter_cgroup", &(bool){ gopts.cgroup != NULL }, sizeof(bool));
 	err |= obj_set_rodata(obj, "filter_comm", gopts.comm, sizeof(gopts.comm));

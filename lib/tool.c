@@ -240,6 +240,7 @@ static int start_events(const struct tool_events *t, struct record_printer *prin
 			struct events **ev)
 {
 	struct bpf_object *obj = *t->skel->obj;
+	events_fn fn;
 
 	if (events_configure(obj, t->ring_bytes)) {
 		cli_warn("cannot set up the event buffer");
@@ -247,9 +248,9 @@ static int start_events(const struct tool_events *t, struct record_printer *prin
 	}
 	if (tool_load(t->skel) || (t->after_load && t->after_load(t->ctx) < 0))
 		return -1;
-	if (t->row && !(*ev = events_open(obj, print_record, printer)))
-		return -1;
-	if (!t->row && t->on_event && !(*ev = events_open(obj, t->on_event, t->ctx)))
+	/* Records through the row are printed by the runner; anything else goes to on_event. */
+	fn = t->row ? print_record : t->on_event;
+	if (fn && !(*ev = events_open(obj, fn, t->row ? (void *)printer : t->ctx)))
 		return -1;
 	if (tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
 		return -1;

@@ -3,7 +3,7 @@
  * Events a tool saw but could not deliver or account for (a full ring buffer,
  * a map update that failed, a clock that went backwards between CPUs):
  * counted per CPU here, reported by user space together with the program runs
- * the kernel skipped (tool_missed_runs: "N events lost" or "N events missed").
+ * the kernel skipped (events_missed(): "N events lost" or "N events missed").
  */
 #ifndef BPFSCOPE_MISSED_BPF_H
 #define BPFSCOPE_MISSED_BPF_H
