@@ -20,6 +20,7 @@ chmod 755 "$TMP"
 TOOL_PID=
 trap 'cleanup_test' EXIT
 . "$TOP/tests/paths.sh"
+. "$TOP/tests/tally.sh"
 
 # Extra clean-up steps a test registers (commands, run in reverse order).
 CLEANUPS=()
@@ -32,33 +33,6 @@ cleanup_test() {
 		eval "${CLEANUPS[$i]}" >/dev/null 2>&1
 	done
 	rm -rf "$TMP"
-}
-
-ok() { echo "ok - $1"; }
-fail() { echo "not ok - $1: $2"; }
-skip() { echo "skip - $1: $2"; }
-
-# done_testing: the file got to its end (printed once; tests/run.sh calls it).
-DONE_TESTING=
-done_testing() {
-	[ -n "$DONE_TESTING" ] && return 0
-	DONE_TESTING=1
-	echo "# done testing"
-}
-
-# skip_all WHY: nothing in this file can run here.
-skip_all() {
-	skip "$(basename "$0" .sh)" "$1"
-	done_testing
-	exit 0
-}
-
-# bail_out NAME WHY: a check failed that the rest of the file depends on.
-bail_out() {
-	fail "$1" "$2"
-	echo "# bail out: the checks after '$1' were not run"
-	done_testing
-	exit 0
 }
 
 # check NAME COMMAND...: ok if the command succeeds.

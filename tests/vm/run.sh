@@ -81,7 +81,7 @@ make_initramfs() {
 	cp /bin/busybox "$tree/bin/busybox"
 	cp "$TOP"/build/static/bin/* "$tree/bin/"
 	cp "$TOP"/build/static/helpers/* "$tree/helpers/" 2>/dev/null
-	cp "$TOP"/tests/vm/guest/lib.sh "$TOP"/tests/paths.sh \
+	cp "$TOP"/tests/vm/guest/lib.sh "$TOP"/tests/paths.sh "$TOP"/tests/tally.sh \
 		${BPFSCOPE_VM_TESTS:-"$TOP"/tests/vm/guest/test_*.sh} "$tree/tests/"
 	ls "$TOP"/build/static/bin >"$tree/tests/tools"
 	cp "$TOP/tests/vm/guest-init" "$tree/init"

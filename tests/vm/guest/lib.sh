@@ -4,39 +4,12 @@
 # before its last line has no "# done testing" line and fails (as on the
 # host: tests/lib.sh).
 . /tests/paths.sh
+. /tests/tally.sh
 TMP=$(mktemp -d /tmp/t.XXXXXX)
 TOOL_PID=
 KERNEL=$(uname -r | sed 's/-cloud-amd64$//; s/+deb.*//')
 # The tools in this initramfs (tests/vm/run.sh lists them).
 TOOLS=$(cat /tests/tools)
-
-ok() { echo "ok - $1"; }
-fail() { echo "not ok - $1: $2"; }
-skip() { echo "skip - $1: $2"; }
-
-# done_testing: the file got to its end (/init calls it; DONE_FILE tells /init).
-DONE_TESTING=
-done_testing() {
-	[ -n "$DONE_TESTING" ] && return 0
-	DONE_TESTING=1
-	echo "# done testing"
-	: >"${DONE_FILE:-/dev/null}"
-}
-
-# skip_all WHY: nothing in this file can run on this kernel.
-skip_all() {
-	skip "$(basename "$0" .sh)" "$1"
-	done_testing
-	exit 0
-}
-
-# bail_out NAME WHY: a check failed that the rest of the file depends on.
-bail_out() {
-	fail "$1" "$2"
-	echo "# bail out: the checks after '$1' were not run"
-	done_testing
-	exit 0
-}
 
 # check_path NAME ERRFILE SPEC...: the -v output says the tool took that path
 # (tests/paths.sh).  Every BPFSCOPE_AVOID run checks what it forced this way.
