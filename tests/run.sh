@@ -118,7 +118,7 @@ end_job() {
 	fi
 	if [[ ${FILES[$i]} == *.sh ]] && ! grep -qx '# done testing' "$out"; then
 		echo "not ok - $name: ended before its last line (an exit or a shell error;" \
-			"tests/lib.sh: skip_all, bail_out)" >>"$out"
+			"tests/tally.sh: skip_all, bail_out)" >>"$out"
 	fi
 	grep -vx '# done testing' "$out" >>"$log"
 	echo "# time $name $secs" >>"$log"
