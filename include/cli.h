@@ -65,4 +65,11 @@ bool tool_sleep(int secs);
 /* Monotonic clock in nanoseconds (the bpf_ktime_get_ns base). */
 unsigned long long mono_ns(void);
 
+/*
+ * Is NAME among the comma-separated names of $BPFSCOPE_AVOID?  Tests make a
+ * hook kind, the ring buffer or a system call look missing with it, so that
+ * the fallback is taken.
+ */
+bool env_avoids(const char *name);
+
 #endif

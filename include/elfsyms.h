@@ -27,24 +27,35 @@ struct elfsyms {
 
 /* An open ELF file; fd tells what was opened (fstat). */
 struct Elf;
+struct proc_root;
 struct elfsyms_file {
 	int fd;
 	struct Elf *elf;
+	uint64_t size; /* of the file, when opened: no section is read past it */
 };
 
-/* 0, -errno, or -ENOEXEC when path is no ELF file; closed again on failure. */
-int elfsyms_open(struct elfsyms_file *ef, const char *path);
+/*
+ * Open path inside a process's root (include/untrusted.h: regular files only,
+ * never blocking); or take fd, a descriptor opened that way, closed on
+ * failure.  0, -errno, or -ENOEXEC when it is no ELF file this machine runs or
+ * its headers do not fit in it.  Closed again on failure.
+ */
+int elfsyms_open(struct elfsyms_file *ef, const struct proc_root *root, const char *path);
+int elfsyms_open_fd(struct elfsyms_file *ef, int fd);
 void elfsyms_close(struct elfsyms_file *ef);
 
 /*
  * Read an opened object into es (zeroed by the caller).  path is the object's
- * path as its process sees it, where .gnu_debuglink files are looked for;
- * debug files are searched on the host first, then under root ("" for none,
- * else e.g. "/proc/PID/root").  Returns 0 when the segments were read, even
- * if no symbols were found; an error leaves es to be freed.
+ * path as its process sees it, where .gnu_debuglink files are looked for,
+ * inside root (NULL: no debug file is looked for); for a process with a root
+ * other than this tool's, the host's /usr/lib/debug/.build-id is tried last.
+ * Every read is bounded (include/untrusted.h): sections larger than the
+ * limits are left unread, and an object that takes longer than
+ * UNTRUSTED_OBJECT_NS is given up (-ETIME).  Returns 0 when the segments were
+ * read, even if no symbols were found; an error leaves es to be freed.
  */
 int elfsyms_read(struct elfsyms *es, const struct elfsyms_file *ef, const char *path,
-		 const char *root);
+		 const struct proc_root *root);
 /* The same for a 64-bit ELF image as loaded in memory (the vDSO); no debug file. */
 int elfsyms_read_image(struct elfsyms *es, const void *image);
 

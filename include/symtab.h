@@ -40,6 +40,12 @@ struct symtab {
 int symtab_reserve(struct symtab *t, size_t n);
 /* Append len bytes and a NUL to the string pool; returns the offset or -1. */
 int64_t symtab_add_str(struct symtab *t, const char *s, size_t len);
+/*
+ * Room for n more bytes in the string pool without moving it later: when it
+ * must grow, the names move to a new pool and *old is the previous one, which
+ * the caller keeps as long as names it returned may be in use.
+ */
+int symtab_reserve_strs(struct symtab *t, size_t n, char **old);
 /* Sort by address, keeping only the best-ranked symbol of each address. */
 void symtab_finish(struct symtab *t);
 /* The symbol covering addr: the last one starting at or below it, if within its size. */

@@ -404,3 +404,21 @@ unsigned long long mono_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+bool env_avoids(const char *name)
+{
+	const char *avoid = getenv("BPFSCOPE_AVOID");
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!avoid)
+		return false;
+	for (p = avoid; (p = strstr(p, name)); p += len) {
+		bool starts = p == avoid || p[-1] == ',';
+		bool ends = p[len] == '\0' || p[len] == ',';
+
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}

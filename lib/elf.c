@@ -27,7 +27,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "cli.h"
 #include "elfsyms.h"
+#include "untrusted.h"
 
 #ifndef NT_GNU_BUILD_ID
 #define NT_GNU_BUILD_ID 3
@@ -36,6 +38,13 @@
 #define DEBUG_ROOT   "/usr/lib/debug"
 #define BUILD_ID_MAX 64
 
+/*
+ * Every object is hostile input (include/untrusted.h): libelf reads it with
+ * pread (ELF_C_READ), never mapped, so a file truncated while it is read
+ * gives a read error, not SIGBUS; and no section is read before its header
+ * was checked against the file's size and the limits, since libelf would
+ * allocate whatever size a header claims.
+ */
 static bool elf_ready(void)
 {
 	static int ok = -1;
@@ -45,24 +54,111 @@ static bool elf_ready(void)
 	return ok;
 }
 
-int elfsyms_open(struct elfsyms_file *ef, const char *path)
+static bool range_in(uint64_t off, uint64_t len, uint64_t size)
 {
-	ef->elf = NULL;
-	ef->fd = -1;
-	if (!elf_ready())
-		return -ENOSYS;
-	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ef->fd < 0)
-		return -errno;
-	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF) {
-		elf_end(ef->elf);
-		close(ef->fd);
-		ef->elf = NULL;
-		ef->fd = -1;
-		return -ENOEXEC;
+	return off <= size && len <= size - off;
+}
+
+/*
+ * The file's headers, before libelf sees it: native byte order and word size
+ * of this machine's class, header tables of the right entry size inside the
+ * file, no extended section numbering (only relocatable objects of more than
+ * 65280 sections need it).
+ */
+static bool elf_headers_sane(int fd, uint64_t size)
+{
+	union {
+		Elf64_Ehdr e64;
+		Elf32_Ehdr e32;
+	} h;
+	uint64_t shoff, phoff;
+	unsigned int shnum, phnum, shent, phent, shstrndx;
+	bool is64;
+
+	if (pread(fd, &h, sizeof(h), 0) < (ssize_t)sizeof(h.e32) ||
+	    memcmp(h.e64.e_ident, ELFMAG, SELFMAG))
+		return false;
+	is64 = h.e64.e_ident[EI_CLASS] == ELFCLASS64;
+	if ((!is64 && h.e64.e_ident[EI_CLASS] != ELFCLASS32) ||
+	    h.e64.e_ident[EI_DATA] !=
+		    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB))
+		return false;
+	if (is64) {
+		shoff = h.e64.e_shoff, phoff = h.e64.e_phoff;
+		shnum = h.e64.e_shnum, phnum = h.e64.e_phnum, shstrndx = h.e64.e_shstrndx;
+		shent = h.e64.e_shentsize, phent = h.e64.e_phentsize;
+	} else {
+		shoff = h.e32.e_shoff, phoff = h.e32.e_phoff;
+		shnum = h.e32.e_shnum, phnum = h.e32.e_phnum, shstrndx = h.e32.e_shstrndx;
+		shent = h.e32.e_shentsize, phent = h.e32.e_phentsize;
 	}
+	if (shnum && (shent != (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
+		      !range_in(shoff, (uint64_t)shnum * shent, size) || shstrndx >= shnum))
+		return false;
+	if (!shnum && shoff)
+		return false; /* extended numbering */
+	if (phnum &&
+	    (phnum == PN_XNUM || phent != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+	     !range_in(phoff, (uint64_t)phnum * phent, size)))
+		return false;
+	return true;
+}
+
+/* A section whose data may be read: inside the file, within the limit, not NOBITS. */
+static bool section_readable(const struct elfsyms_file *ef, const GElf_Shdr *sh)
+{
+	return sh->sh_type != SHT_NOBITS && sh->sh_size && sh->sh_size <= UNTRUSTED_SECTION_MAX &&
+	       range_in(sh->sh_offset, sh->sh_size, ef->size);
+}
+
+static int elf_begin_checked(struct elfsyms_file *ef)
+{
+	GElf_Shdr sh;
+	size_t shstrndx;
+	Elf_Scn *scn;
+
+	if (!elf_headers_sane(ef->fd, ef->size))
+		return -ENOEXEC;
+	ef->elf = elf_begin(ef->fd, ELF_C_READ, NULL);
+	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF)
+		return -ENOEXEC;
+	/* Section names are read through libelf: check their table once. */
+	if (elf_getshdrstrndx(ef->elf, &shstrndx) || !shstrndx)
+		return 0;
+	scn = elf_getscn(ef->elf, shstrndx);
+	if (!scn || !gelf_getshdr(scn, &sh) || !section_readable(ef, &sh) ||
+	    sh.sh_type != SHT_STRTAB || sh.sh_flags & SHF_COMPRESSED)
+		return -ENOEXEC;
 	return 0;
+}
+
+int elfsyms_open_fd(struct elfsyms_file *ef, int fd)
+{
+	struct stat st;
+	int err;
+
+	ef->elf = NULL;
+	ef->fd = fd;
+	ef->size = 0;
+	if (fd < 0)
+		return fd;
+	err = elf_ready() ? 0 : -ENOSYS;
+	if (!err && (fstat(fd, &st) || !S_ISREG(st.st_mode)))
+		err = -EINVAL;
+	if (!err) {
+		ef->size = st.st_size;
+		err = elf_begin_checked(ef);
+	}
+	if (err)
+		elfsyms_close(ef);
+	return err;
+}
+
+int elfsyms_open(struct elfsyms_file *ef, const struct proc_root *root, const char *path)
+{
+	struct stat st;
+
+	return elfsyms_open_fd(ef, untrusted_open(root, path, &st));
 }
 
 void elfsyms_close(struct elfsyms_file *ef)
@@ -88,19 +184,32 @@ static Elf_Scn *elf_find_section(Elf *elf, Elf64_Word type, const char *name, GE
 			continue;
 		if (!name)
 			return scn;
-		n = elf_strptr(elf, shstrndx, sh->sh_name);
+		n = shstrndx ? elf_strptr(elf, shstrndx, sh->sh_name) : NULL;
 		if (n && !strcmp(n, name))
 			return scn;
 	}
 	return NULL;
 }
 
-/* Section data, decompressed when the section is SHF_COMPRESSED. */
-static Elf_Data *section_data(Elf_Scn *scn, const GElf_Shdr *sh)
+/*
+ * Section data, decompressed when the section is SHF_COMPRESSED; NULL for a
+ * section that is not in the file, too large, or empty.  libelf allocates
+ * the size the compression header declares, so it is checked first.
+ */
+static Elf_Data *section_data(const struct elfsyms_file *ef, Elf_Scn *scn, const GElf_Shdr *sh)
 {
-	if ((sh->sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+	GElf_Chdr ch;
+	Elf_Data *d;
+
+	if (!section_readable(ef, sh))
 		return NULL;
-	return elf_getdata(scn, NULL);
+	if (sh->sh_flags & SHF_COMPRESSED) {
+		if (!gelf_getchdr(scn, &ch) || ch.ch_size > UNTRUSTED_INFLATE_MAX ||
+		    elf_compress(scn, 0, 0) < 0)
+			return NULL;
+	}
+	d = elf_getdata(scn, NULL);
+	return d && d->d_buf && d->d_size ? d : NULL;
 }
 
 static int elf_read_segments(Elf *elf, struct elfsyms *es)
@@ -138,7 +247,7 @@ bool elfsyms_vaddr(const struct elfsyms *es, uint64_t off, uint64_t *vaddr)
 }
 
 /* The GNU build-id note; returns its length (0 when absent). */
-static size_t elf_build_id(Elf *elf, unsigned char *id, size_t max)
+static size_t elf_build_id(const struct elfsyms_file *ef, unsigned char *id, size_t max)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -146,10 +255,10 @@ static size_t elf_build_id(Elf *elf, unsigned char *id, size_t max)
 	size_t off, noff, doff;
 	Elf_Data *d;
 
-	while ((scn = elf_nextscn(elf, scn))) {
+	while ((scn = elf_nextscn(ef->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
-		d = elf_getdata(scn, NULL);
+		d = section_data(ef, scn, &sh);
 		if (!d)
 			continue;
 		off = 0;
@@ -197,8 +306,17 @@ static uint8_t elf_sym_rank(const GElf_Sym *s, const char *name)
 	return r + 3 - symbol_underscores(name);
 }
 
+/* What a read of one object may use: where its debug files are, and until when. */
+struct elf_reader {
+	const struct proc_root *root; /* the process's root; NULL: no debug file is looked for */
+	uint64_t deadline_ns;
+};
+
+#define SYMS_PER_CLOCK_CHECK 65536
+
 /* Read the code symbols of one symbol table section; the string table is copied whole. */
-static int elf_read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct symtab *t)
+static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GElf_Shdr *sh,
+			   const struct elf_reader *r, struct symtab *t)
 {
 	Elf_Data *data, *strdata;
 	GElf_Shdr strsh;
@@ -206,12 +324,14 @@ static int elf_read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct s
 	size_t n, i;
 	GElf_Sym s;
 
-	strscn = elf_getscn(elf, sh->sh_link);
-	if (!strscn || !gelf_getshdr(strscn, &strsh))
+	strscn = elf_getscn(ef->elf, sh->sh_link);
+	if (!sh->sh_link || !strscn || !gelf_getshdr(strscn, &strsh) ||
+	    strsh.sh_type != SHT_STRTAB ||
+	    sh->sh_entsize != gelf_fsize(ef->elf, ELF_T_SYM, 1, EV_CURRENT))
 		return -ENOEXEC;
-	data = section_data(scn, sh);
-	strdata = section_data(strscn, &strsh);
-	if (!data || !strdata || !strdata->d_size || strdata->d_size >= UINT32_MAX)
+	data = section_data(ef, scn, sh);
+	strdata = section_data(ef, strscn, &strsh);
+	if (!data || !strdata || strdata->d_size >= UINT32_MAX)
 		return -ENOEXEC;
 	t->strs = malloc(strdata->d_size + 1);
 	if (!t->strs)
@@ -220,13 +340,16 @@ static int elf_read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct s
 	t->strs[strdata->d_size] = '\0';
 	t->strs_len = t->strs_cap = strdata->d_size + 1;
 
-	n = sh->sh_entsize ? data->d_size / sh->sh_entsize : 0;
+	n = data->d_size / sh->sh_entsize;
 	if (symtab_reserve(t, n))
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct symbol *o;
 
-		if (!gelf_getsym(data, i, &s) || !sym_is_code(elf, &s) ||
+		if (i % SYMS_PER_CLOCK_CHECK == SYMS_PER_CLOCK_CHECK - 1 &&
+		    untrusted_past(r->deadline_ns))
+			return -ETIME;
+		if (!gelf_getsym(data, i, &s) || !sym_is_code(ef->elf, &s) ||
 		    s.st_name >= strdata->d_size || !t->strs[s.st_name])
 			continue;
 		o = &t->syms[t->n++];
@@ -240,114 +363,124 @@ static int elf_read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct s
 	return 0;
 }
 
-static int elf_load_symbols(Elf *elf, Elf64_Word type, struct symtab *t)
+/* 0 when symbols were read; else t is left empty. */
+static int elf_load_symbols(const struct elfsyms_file *ef, Elf64_Word type,
+			    const struct elf_reader *r, struct symtab *t)
 {
 	GElf_Shdr sh;
 	Elf_Scn *scn;
+	int err;
 
-	scn = elf_find_section(elf, type, NULL, &sh);
-	if (!scn || sh.sh_type == SHT_NOBITS)
+	scn = elf_find_section(ef->elf, type, NULL, &sh);
+	if (!scn)
 		return -ENOENT;
-	return elf_read_symtab(elf, scn, &sh, t);
+	err = elf_read_symtab(ef, scn, &sh, r, t);
+	if (err)
+		symtab_free(t);
+	return err;
 }
 
-static uint32_t file_crc32(int fd)
+/* The CRC32 of a whole file, or false when it is too large or takes too long. */
+static bool file_crc32(const struct elfsyms_file *ef, const struct elf_reader *r, uint32_t *crc)
 {
-	unsigned char buf[64 * 1024];
-	uLong crc = crc32(0, Z_NULL, 0);
+	static unsigned char buf[256 * 1024];
+	uLong c = crc32(0, Z_NULL, 0);
+	uint64_t off = 0;
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		crc = crc32(crc, buf, n);
-	return crc;
+	if (ef->size > UNTRUSTED_CRC_MAX)
+		return false;
+	while ((n = pread(ef->fd, buf, sizeof(buf), off)) > 0) {
+		c = crc32(c, buf, n);
+		off += n;
+		if (untrusted_past(r->deadline_ns))
+			return false;
+	}
+	*crc = c;
+	return n == 0;
 }
 
 /* What identifies the right separate debug file for an object. */
 struct debug_want {
 	unsigned char build_id[BUILD_ID_MAX];
 	size_t build_id_len;
-	const char *link; /* .gnu_debuglink file name, or NULL */
+	char link[NAME_MAX + 1]; /* .gnu_debuglink file name, or "" */
 	uint32_t crc;
 };
 
-static bool debug_file_matches(struct elfsyms_file *ef, const struct debug_want *w)
+static bool debug_file_matches(const struct elfsyms_file *ef, const struct debug_want *w,
+			       const struct elf_reader *r)
 {
 	unsigned char id[BUILD_ID_MAX];
+	uint32_t crc;
 	size_t len;
 
-	len = elf_build_id(ef->elf, id, sizeof(id));
+	len = elf_build_id(ef, id, sizeof(id));
 	if (w->build_id_len && len)
 		return len == w->build_id_len && !memcmp(id, w->build_id, len);
-	if (!w->link)
-		return false;
-	lseek(ef->fd, 0, SEEK_SET);
-	return file_crc32(ef->fd) == w->crc;
+	return w->link[0] && file_crc32(ef, r, &crc) && crc == w->crc;
 }
 
-/* Open candidate path as the debug file; on success ef holds it open. */
-static bool try_debug_file(struct elfsyms_file *ef, const char *path, const struct debug_want *w)
+/* Open a candidate debug file inside root; on success dbg holds it open. */
+static bool try_debug_file(struct elfsyms_file *dbg, const struct proc_root *root, const char *path,
+			   const struct debug_want *w, const struct elf_reader *r)
 {
 	GElf_Shdr sh;
 
-	if (elfsyms_open(ef, path))
+	if (untrusted_past(r->deadline_ns) || elfsyms_open(dbg, root, path))
 		return false;
-	if (elf_find_section(ef->elf, SHT_SYMTAB, NULL, &sh) && debug_file_matches(ef, w))
+	if (elf_find_section(dbg->elf, SHT_SYMTAB, NULL, &sh) && debug_file_matches(dbg, w, r))
 		return true;
-	elfsyms_close(ef);
+	elfsyms_close(dbg);
 	return false;
 }
 
-static bool find_debug_by_build_id(struct elfsyms_file *ef, const char *root,
-				   const struct debug_want *w)
+static bool find_debug_by_build_id(struct elfsyms_file *dbg, const struct proc_root *root,
+				   const struct debug_want *w, const struct elf_reader *r)
 {
-	char path[PATH_MAX], *p;
+	char path[sizeof(DEBUG_ROOT) + 2 * BUILD_ID_MAX + 32], *p;
 	size_t i;
-	int n;
 
 	if (!w->build_id_len)
 		return false;
-	n = snprintf(path, sizeof(path), "%s" DEBUG_ROOT "/.build-id/%02x/", root, w->build_id[0]);
-	if (n < 0 || (size_t)n + 2 * w->build_id_len + 7 > sizeof(path))
-		return false;
-	p = path + n;
+	p = path + sprintf(path, DEBUG_ROOT "/.build-id/%02x/", w->build_id[0]);
 	for (i = 1; i < w->build_id_len; i++)
 		p += sprintf(p, "%02x", w->build_id[i]);
 	strcpy(p, ".debug");
-	return try_debug_file(ef, path, w);
+	return try_debug_file(dbg, root, path, w, r);
 }
 
 /* The .gnu_debuglink places: beside the object, in .debug/ there, under /usr/lib/debug. */
-static bool find_debug_by_link(struct elfsyms_file *ef, const char *root, const char *objpath,
-			       const struct debug_want *w)
+static bool find_debug_by_link(struct elfsyms_file *dbg, const struct proc_root *root,
+			       const char *objpath, const struct debug_want *w,
+			       const struct elf_reader *r)
 {
-	static const char *const fmts[] = { "%s%s/%s", "%s%s/.debug/%s", "%s" DEBUG_ROOT "%s/%s" };
+	static const char *const fmts[] = { "%s/%s", "%s/.debug/%s", DEBUG_ROOT "%s/%s" };
 	char dir[PATH_MAX], path[PATH_MAX], *slash;
 	size_t i;
 	int n;
 
-	if (!w->link || strchr(w->link, '/'))
+	if (!w->link[0])
 		return false;
 	n = snprintf(dir, sizeof(dir), "%s", objpath);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return false;
-	slash = strrchr(dir, '/');
+	slash = n > 0 && (size_t)n < sizeof(dir) ? strrchr(dir, '/') : NULL;
 	if (!slash)
 		return false;
 	*slash = '\0';
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-		n = snprintf(path, sizeof(path), fmts[i], root, dir, w->link);
+		n = snprintf(path, sizeof(path), fmts[i], dir, w->link);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			continue;
 		/* The object itself may carry its own name as a link. */
-		if (!strcmp(path + strlen(root), objpath))
+		if (!strcmp(path, objpath))
 			continue;
-		if (try_debug_file(ef, path, w))
+		if (try_debug_file(dbg, root, path, w, r))
 			return true;
 	}
 	return false;
 }
 
-static void debug_want_init(Elf *elf, struct debug_want *w)
+static void debug_want_init(const struct elfsyms_file *ef, struct debug_want *w)
 {
 	GElf_Shdr sh;
 	Elf_Data *d;
@@ -355,64 +488,74 @@ static void debug_want_init(Elf *elf, struct debug_want *w)
 	size_t len;
 
 	memset(w, 0, sizeof(*w));
-	w->build_id_len = elf_build_id(elf, w->build_id, sizeof(w->build_id));
-	scn = elf_find_section(elf, SHT_PROGBITS, ".gnu_debuglink", &sh);
-	d = scn ? elf_getdata(scn, NULL) : NULL;
+	w->build_id_len = elf_build_id(ef, w->build_id, sizeof(w->build_id));
+	scn = elf_find_section(ef->elf, SHT_PROGBITS, ".gnu_debuglink", &sh);
+	d = scn ? section_data(ef, scn, &sh) : NULL;
 	if (!d || d->d_size < 8)
 		return;
 	len = strnlen(d->d_buf, d->d_size);
-	if (!len || ((len + 4) & ~3UL) + 4 > d->d_size)
+	/* A file name: no directory part, and not "." or "..". */
+	if (!len || len > NAME_MAX || ((len + 4) & ~3UL) + 4 > d->d_size ||
+	    memchr(d->d_buf, '/', len) || strspn(d->d_buf, ".") == len)
 		return;
-	w->link = d->d_buf;
+	memcpy(w->link, d->d_buf, len);
 	memcpy(&w->crc, (char *)d->d_buf + ((len + 4) & ~3UL), 4);
 }
 
 /*
  * Symbols of a stripped object: the .symtab of its separate debug file, found
- * by build-id or .gnu_debuglink, on the host first, then in the process' root.
+ * inside the process's root by build-id or .gnu_debuglink.  For a process
+ * with another root, the host's debug files are tried last, by build-id
+ * only: a name the container chose never picks a host file.
  */
-static bool load_debug_symbols(Elf *elf, const char *root, const char *objpath, struct symtab *t)
+static bool load_debug_symbols(const struct elfsyms_file *ef, const char *objpath,
+			       const struct elf_reader *r, struct symtab *t)
 {
 	struct elfsyms_file dbg = { .fd = -1 };
+	struct proc_root host = { .fd = -1 };
 	struct debug_want w;
 	bool found;
 
-	debug_want_init(elf, &w);
-	found = find_debug_by_build_id(&dbg, "", &w) || find_debug_by_link(&dbg, "", objpath, &w) ||
-		(*root && find_debug_by_build_id(&dbg, root, &w)) ||
-		(*root && find_debug_by_link(&dbg, root, objpath, &w));
+	debug_want_init(ef, &w);
+	found = find_debug_by_build_id(&dbg, r->root, &w, r) ||
+		find_debug_by_link(&dbg, r->root, objpath, &w, r);
+	if (!found && !r->root->ours && w.build_id_len && !proc_root_open(0, &host)) {
+		found = find_debug_by_build_id(&dbg, &host, &w, r);
+		proc_root_close(&host);
+	}
 	if (!found)
 		return false;
-	found = !elf_load_symbols(dbg.elf, SHT_SYMTAB, t);
+	found = !elf_load_symbols(&dbg, SHT_SYMTAB, r, t);
 	elfsyms_close(&dbg);
-	if (!found)
-		symtab_free(t);
 	return found;
 }
 
-/* path NULL: no debug file is looked for. */
-static int read_object(struct elfsyms *es, Elf *elf, const char *path, const char *root)
+/* .symtab, else a debug file's, else .dynsym; segments but no symbols is no error. */
+static int read_object(struct elfsyms *es, const struct elfsyms_file *ef, const char *path,
+		       const struct elf_reader *r)
 {
 	int err;
 
-	err = elf_read_segments(elf, es);
+	err = elf_read_segments(ef->elf, es);
 	if (err)
 		return err;
-	if (!elf_load_symbols(elf, SHT_SYMTAB, &es->tab))
+	err = elf_load_symbols(ef, SHT_SYMTAB, r, &es->tab);
+	if (err != -ENOENT && err != -ENOEXEC)
+		return err == -ETIME ? err : 0;
+	if (r->root && path && path[0] == '/' && load_debug_symbols(ef, path, r, &es->tab))
 		return 0;
-	symtab_free(&es->tab);
-	if (path && path[0] == '/' && load_debug_symbols(elf, root, path, &es->tab))
-		return 0;
-	if (!elf_load_symbols(elf, SHT_DYNSYM, &es->tab))
-		return 0;
-	symtab_free(&es->tab);
-	return 0; /* segments but no symbols: addresses map, names stay unknown */
+	if (untrusted_past(r->deadline_ns))
+		return -ETIME;
+	err = elf_load_symbols(ef, SHT_DYNSYM, r, &es->tab);
+	return err == -ETIME ? err : 0;
 }
 
 int elfsyms_read(struct elfsyms *es, const struct elfsyms_file *ef, const char *path,
-		 const char *root)
+		 const struct proc_root *root)
 {
-	return read_object(es, ef->elf, path, root);
+	struct elf_reader r = { .root = root, .deadline_ns = mono_ns() + UNTRUSTED_OBJECT_NS };
+
+	return read_object(es, ef, path, &r);
 }
 
 /* Size of an in-memory ELF image: the furthest of its headers and segments. */
@@ -428,20 +571,23 @@ static size_t elf_image_size(const Elf64_Ehdr *eh)
 	return size;
 }
 
+/* The vDSO: the kernel's own image in this process's memory, not a hostile file. */
 int elfsyms_read_image(struct elfsyms *es, const void *image)
 {
 	const Elf64_Ehdr *eh = image;
-	Elf *elf;
+	struct elfsyms_file ef = { .fd = -1 };
+	struct elf_reader r = { 0 };
 	int err;
 
 	if (!eh || !elf_ready() || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64)
 		return -ENOEXEC;
-	elf = elf_memory((char *)eh, elf_image_size(eh));
-	if (!elf)
+	ef.size = elf_image_size(eh);
+	ef.elf = elf_memory((char *)eh, ef.size);
+	if (!ef.elf)
 		return -ENOEXEC;
-	err = read_object(es, elf, NULL, "");
-	elf_end(elf);
+	err = read_object(es, &ef, NULL, &r);
+	elf_end(ef.elf);
 	return err;
 }
 

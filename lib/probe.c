@@ -250,20 +250,7 @@ bool probe_helper(const char *name, enum bpf_func_id id)
 
 bool hook_avoided(const char *kind)
 {
-	const char *avoid = getenv("BPFSCOPE_AVOID");
-	size_t len = strlen(kind);
-	const char *p;
-
-	if (!avoid)
-		return false;
-	for (p = avoid; (p = strstr(p, kind)); p += len) {
-		bool starts = p == avoid || p[-1] == ',';
-		bool ends = p[len] == '\0' || p[len] == ',';
-
-		if (starts && ends)
-			return true;
-	}
-	return false;
+	return env_avoids(kind);
 }
 
 static const struct {

@@ -47,6 +47,30 @@ int64_t symtab_add_str(struct symtab *t, const char *s, size_t len)
 	return off;
 }
 
+int symtab_reserve_strs(struct symtab *t, size_t n, char **old)
+{
+	size_t need = t->strs_len + n, cap;
+	char *p;
+
+	*old = NULL;
+	if (need <= t->strs_cap)
+		return 0;
+	if (need > UINT32_MAX)
+		return -E2BIG;
+	cap = t->strs_cap ? t->strs_cap * 2 : 64 * 1024;
+	while (cap < need)
+		cap *= 2;
+	p = malloc(cap);
+	if (!p)
+		return -ENOMEM;
+	if (t->strs_len)
+		memcpy(p, t->strs, t->strs_len);
+	*old = t->strs;
+	t->strs = p;
+	t->strs_cap = cap;
+	return 0;
+}
+
 static int symbol_cmp(const void *a, const void *b)
 {
 	const struct symbol *x = a, *y = b;

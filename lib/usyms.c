@@ -22,9 +22,12 @@
 #include <unistd.h>
 
 #include "elfsyms.h"
+#include "perfmap.h"
+#include "untrusted.h"
 #include "usyms.h"
 
-#define MAPS_RELOAD_NS 1000000000ULL
+#define MAPS_RELOAD_NS	 1000000000ULL
+#define PERFMAP_RETRY_NS 200000000ULL
 
 enum dso_state { DSO_NEW, DSO_LOADED, DSO_FAILED };
 
@@ -55,10 +58,16 @@ struct old_strs {
 	char *strs;
 };
 
+/*
+ * A process's perf map, read as it grows: each read parses only what was
+ * appended since the last one, at most UNTRUSTED_PERFMAP_MAX in all.
+ */
 struct perfmap {
 	struct symtab tab;
-	char *path;
-	off_t size; /* file size when read; a grown file is re-read */
+	char path[48]; /* as the process names it, "/tmp/perf-NSPID.map" */
+	int fd;	       /* -1: none, or not acceptable */
+	uint64_t parsed;
+	unsigned long long tried_ns; /* when an open last failed */
 	struct old_strs *old;
 };
 
@@ -71,7 +80,6 @@ struct proc {
 	unsigned long long start_time; /* tells a reused pid from the one we read */
 	bool maps_ok;
 	struct perfmap perfmap;
-	bool perfmap_tried;
 };
 
 #define PROC_BUCKETS 1024
@@ -138,47 +146,49 @@ static struct dso *dso_get(struct usyms *us, dev_t dev, ino_t ino, const char *p
 }
 
 /*
- * Open a mapped object as the process sees it: through its root (containers),
- * checking it is still the mapped inode, else through map_files, which also
- * reaches deleted and memfd files.
+ * Open a mapped object as the process sees it: its path inside the process's
+ * root, if that is still the inode the maps line named, else through
+ * map_files, which also reaches deleted and memfd files, checked the same
+ * way: the process may have mapped something else there since (and a
+ * cached object is shared by every process mapping that inode).
  */
 static int open_mapped(pid_t pid, const struct dso *dso, const struct map *m,
-		       struct elfsyms_file *ef, char *root, size_t rootlen)
+		       const struct proc_root *root, struct elfsyms_file *ef)
 {
-	char path[PATH_MAX];
+	char path[96];
 	struct stat st;
-	int n;
+	int fd;
 
-	snprintf(root, rootlen, "/proc/%d/root", pid);
-	n = snprintf(path, sizeof(path), "%s%s", root, dso->path);
-	if (dso->path[0] == '/' && n > 0 && (size_t)n < sizeof(path) && !elfsyms_open(ef, path)) {
-		if (!fstat(ef->fd, &st) && st.st_dev == dso->dev && st.st_ino == dso->ino)
-			return 0;
-		elfsyms_close(ef);
+	fd = untrusted_open(root, dso->path, &st);
+	if (fd >= 0 && (st.st_dev != dso->dev || st.st_ino != dso->ino)) {
+		close(fd);
+		fd = -ESTALE;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, m->start,
-		 m->end);
-	return elfsyms_open(ef, path);
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid,
+			 m->start, m->end);
+		fd = untrusted_open_mapped(path, dso->dev, dso->ino, &st);
+	}
+	return elfsyms_open_fd(ef, fd);
 }
 
 static void dso_load(struct dso *dso, pid_t pid, const struct map *m)
 {
 	struct elfsyms_file ef = { .fd = -1 };
-	struct stat st, self;
-	char root[64];
+	struct proc_root root = { .fd = -1 };
 
-	if (open_mapped(pid, dso, m, &ef, root, sizeof(root))) {
+	if (proc_root_open(pid, &root) || open_mapped(pid, dso, m, &root, &ef)) {
+		proc_root_close(&root);
 		/* The process may have gone; another pid mapping it may do better. */
 		if (++dso->attempts >= 3)
 			dso->state = DSO_FAILED;
 		return;
 	}
-	/* A process sharing our root needs no prefix to find debug files. */
-	if (!stat(root, &st) && !stat("/", &self) && st.st_dev == self.st_dev &&
-	    st.st_ino == self.st_ino)
-		root[0] = '\0';
-	dso->state = elfsyms_read(&dso->obj, &ef, dso->path, root) ? DSO_FAILED : DSO_LOADED;
+	dso->state = elfsyms_read(&dso->obj, &ef, dso->path, &root) ? DSO_FAILED : DSO_LOADED;
+	if (dso->state == DSO_FAILED)
+		elfsyms_free(&dso->obj);
 	elfsyms_close(&ef);
+	proc_root_close(&root);
 }
 
 /* The vDSO is the same image in every process: read our own copy. */
@@ -315,6 +325,7 @@ static struct proc *proc_get(struct usyms *us, pid_t pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	p->perfmap.fd = -1;
 	p->start_time = proc_start_time(pid);
 	p->next = us->procs[b];
 	us->procs[b] = p;
@@ -356,114 +367,114 @@ static void strs_push(struct old_strs **list, char *strs)
 	*list = o;
 }
 
-/* "START SIZE name" per line, hex numbers, as JITs write /tmp/perf-PID.map. */
-static void perfmap_parse(struct perfmap *pm, FILE *f)
-{
-	char *line = NULL, *p, *name;
-	unsigned long long start, size;
-	size_t cap = 0, len;
-	struct symbol *s;
-	int64_t off;
-
-	while (getline(&line, &cap, f) > 0) {
-		start = strtoull(line, &p, 16);
-		if (p == line || *p != ' ')
-			continue;
-		size = strtoull(p + 1, &name, 16);
-		if (name == p + 1 || *name != ' ')
-			continue;
-		name++;
-		len = strcspn(name, "\n");
-		if (!len || symtab_reserve(&pm->tab, 1))
-			continue;
-		off = symtab_add_str(&pm->tab, name, len);
-		if (off < 0)
-			break;
-		s = &pm->tab.syms[pm->tab.n++];
-		s->addr = start;
-		s->size = size > UINT32_MAX ? UINT32_MAX : size;
-		s->name = off;
-		s->aux = 0;
-		s->rank = 0;
-	}
-	free(line);
-	symtab_finish(&pm->tab);
-}
-
-/* The pid as its own namespace numbers it (last NSpid field), for a container's perf map. */
-static pid_t ns_pid(pid_t pid)
+/* The pid as its own namespace numbers it (the last NSpid field) and its effective uid. */
+static bool proc_status_ids(pid_t pid, pid_t *nspid, uid_t *euid)
 {
 	char fname[64], *line = NULL;
+	int found = 0;
 	size_t cap = 0;
-	pid_t nspid = pid;
 	FILE *f;
 
 	snprintf(fname, sizeof(fname), "/proc/%d/status", pid);
 	f = fopen(fname, "re");
 	if (!f)
-		return pid;
-	while (getline(&line, &cap, f) > 0) {
-		char *p, *last;
+		return false;
+	*nspid = pid;
+	while (found < 2 && getline(&line, &cap, f) > 0) {
+		char *p, *last = NULL;
+		unsigned int r, e;
 
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		last = NULL;
-		for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
-			last = p;
-		if (last)
-			nspid = atoi(last);
-		break;
+		if (!strncmp(line, "Uid:", 4) && sscanf(line + 4, "%u %u", &r, &e) == 2) {
+			*euid = e;
+			found++;
+		} else if (!strncmp(line, "NSpid:", 6)) {
+			for (p = strtok(line + 6, " \t\n"); p; p = strtok(NULL, " \t\n"))
+				last = p;
+			if (last)
+				*nspid = atoi(last);
+			found++;
+		}
 	}
 	free(line);
 	fclose(f);
-	return nspid;
+	return found == 2;
 }
 
-static void perfmap_load(struct proc *p)
+/*
+ * Open the process's /tmp/perf-NSPID.map inside its root.  As perf does, only
+ * a file owned by the process's user or by root is believed: anyone may
+ * create /tmp/perf-PID.map for another user's process.
+ */
+static void perfmap_open(struct proc *p)
 {
 	struct perfmap *pm = &p->perfmap;
-	char path[PATH_MAX];
+	struct proc_root root;
 	struct stat st;
 	pid_t nspid;
-	FILE *f;
+	uid_t euid = 0;
 
-	if (!pm->path) {
-		snprintf(path, sizeof(path), "/tmp/perf-%d.map", p->pid);
-		nspid = ns_pid(p->pid);
-		if (access(path, R_OK) && nspid != p->pid)
-			snprintf(path, sizeof(path), "/proc/%d/root/tmp/perf-%d.map", p->pid,
-				 nspid);
-		pm->path = strdup(path);
-		if (!pm->path)
-			return;
-	}
-	f = fopen(pm->path, "re");
-	if (!f)
+	pm->fd = -1;
+	if (!proc_status_ids(p->pid, &nspid, &euid) || proc_root_open(p->pid, &root))
 		return;
-	if (fstat(fileno(f), &st) || st.st_size == pm->size) {
-		fclose(f);
-		return;
+	snprintf(pm->path, sizeof(pm->path), "/tmp/perf-%d.map", nspid);
+	pm->fd = untrusted_open(&root, pm->path, &st);
+	proc_root_close(&root);
+	if (pm->fd >= 0 && st.st_uid != 0 && st.st_uid != euid) {
+		close(pm->fd);
+		pm->fd = -1;
 	}
+}
+
+/* Forget what was read (the file was rewritten): names handed out stay valid. */
+static void perfmap_reset(struct perfmap *pm)
+{
 	strs_push(&pm->old, pm->tab.strs);
 	pm->tab.strs = NULL;
 	symtab_free(&pm->tab);
-	pm->size = st.st_size;
-	perfmap_parse(pm, f);
-	fclose(f);
+	pm->parsed = 0;
+}
+
+/* Parse what was appended since the last read. */
+static void perfmap_update(struct perfmap *pm)
+{
+	uint64_t end;
+	struct stat st;
+	char *buf, *old;
+	ssize_t n;
+
+	if (pm->fd < 0 || fstat(pm->fd, &st))
+		return;
+	if ((uint64_t)st.st_size < pm->parsed)
+		perfmap_reset(pm);
+	end = (uint64_t)st.st_size < UNTRUSTED_PERFMAP_MAX ? (uint64_t)st.st_size
+							   : UNTRUSTED_PERFMAP_MAX;
+	if (end <= pm->parsed)
+		return;
+	buf = malloc(end - pm->parsed);
+	if (!buf)
+		return;
+	n = pread(pm->fd, buf, end - pm->parsed, pm->parsed);
+	if (n > 0 && !symtab_reserve_strs(&pm->tab, n, &old)) {
+		strs_push(&pm->old, old);
+		pm->parsed += perfmap_parse(&pm->tab, buf, n);
+		symtab_finish(&pm->tab);
+	}
+	free(buf);
 }
 
 static bool perfmap_resolve(struct proc *p, uint64_t addr, struct sym *out)
 {
 	const struct symbol *s;
 
-	if (!p->perfmap_tried) {
-		p->perfmap_tried = true;
-		perfmap_load(p);
+	/* Absent or not acceptable: look again now and then, a JIT may start later. */
+	if (p->perfmap.fd < 0 && now_ns() - p->perfmap.tried_ns >= PERFMAP_RETRY_NS) {
+		perfmap_open(p);
+		p->perfmap.tried_ns = now_ns();
 	}
 	s = symtab_find(&p->perfmap.tab, addr);
 	if (!s) {
 		/* A JIT appends as it compiles: look again if the file grew. */
-		perfmap_load(p);
+		perfmap_update(&p->perfmap);
 		s = symtab_find(&p->perfmap.tab, addr);
 	}
 	if (!s)
@@ -533,7 +544,8 @@ bool usyms_resolve(struct usyms *us, pid_t pid, uint64_t addr, struct sym *out)
 static void proc_free(struct proc *p)
 {
 	symtab_free(&p->perfmap.tab);
-	free(p->perfmap.path);
+	if (p->perfmap.fd >= 0)
+		close(p->perfmap.fd);
 	free(p->maps);
 	free(p);
 }

@@ -327,6 +327,8 @@ static void test_perf_map(struct usyms *us)
 	fprintf(f, "%lx 40 jitted_one\n%lx 20 LJava/Foo;::bar (compiled)\n", (unsigned long)jit,
 		(unsigned long)jit + 0x40);
 	fclose(f);
+	/* An absent perf map is looked for again after PERFMAP_RETRY_NS. */
+	usleep(250 * 1000);
 	expect_user(us, c.pid, jit, 0x10, "jitted_one", "perf map: first entry");
 	expect_user(us, c.pid, jit + 0x40, 5, "LJava/Foo;::bar (compiled)",
 		    "perf map: name with spaces");
