@@ -29,7 +29,7 @@ msg =
 endif
 
 .PHONY: all deps check-deps clean install install-multicall uninstall multicall test test-host \
-	test-vm test-bins vm-helpers vmlinux format bench
+	test-vm test-bins vm-helpers vmlinux format bench fuzz fuzz-bins fuzz-bins-if-possible
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -244,11 +244,39 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 
 vm-helpers: $(HELPER_BINS)
 
+# libFuzzer targets for the parsers of files a traced process controls (ELF
+# objects, debug files, perf maps), with ASan and UBSan: `make fuzz` runs each
+# for FUZZ_TIME seconds (corpus kept in build/fuzz/), `make test` briefly.
+# They need clang's fuzzer runtime (Debian: libclang-rt-dev, which make deps
+# installs); fuzz-bins-if-possible leaves them out without it, and the test
+# says so.
+FUZZ_TIME ?= 600
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_LIB_SRCS := lib/elf.c lib/symtab.c lib/untrusted.c lib/perfmap.c lib/cli.c lib/text.c
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -D_GNU_SOURCE -DBPFSCOPE_VERSION='"fuzz"' -Iinclude -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard include/*.h) | check-deps
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRCS) -lelf -lz -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-bins-if-possible:
+	$(Q)if echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n - 2; }' | \
+		$(CLANG) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null; then \
+		$(MAKE) --no-print-directory fuzz-bins; fi
+
+fuzz: fuzz-bins vm-helpers
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME)
+
 # TOOLS tells the tests which of bin/* are tools (bin/bpfscope is not one).
-test: all test-bins vm-helpers
+test: all test-bins vm-helpers fuzz-bins-if-possible
 	$(Q)TOOLS="$(TOOLS)" tests/run.sh
 
-test-host: all test-bins vm-helpers
+test-host: all test-bins vm-helpers fuzz-bins-if-possible
 	$(Q)TOOLS="$(TOOLS)" tests/run.sh --host
 
 test-vm:
@@ -259,7 +287,7 @@ bench: all
 
 format:
 	clang-format -i $(wildcard lib/*.c include/*.h include/bpf/*.h tools/*.c tools/*/*.c \
-		tools/*/*.h tests/unit/*.c)
+		tools/*/*.h tests/unit/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -39,10 +39,13 @@ static:/bin/busybox busybox-static busybox
 xz xz-utils xz
 /usr/lib/debug/.build-id libc6-dbg glibc-debuginfo
 sudo sudo sudo
+fuzzer:clang libclang-rt-dev compiler-rt
 '
 
 have() {
 	case "$1" in
+	fuzzer:*) echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n - 2; }' |
+		"${1#fuzzer:}" -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null ;;
 	static:*) [ -x "${1#static:}" ] && ! ldd "${1#static:}" >/dev/null 2>&1 ;;
 	/*) [ -e "$1" ] ;;
 	@*) for d in /usr/lib/*-linux-gnu /usr/lib64 /usr/lib; do
