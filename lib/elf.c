@@ -314,11 +314,114 @@ struct elf_reader {
 
 #define SYMS_PER_CLOCK_CHECK 65536
 
+/*
+ * A string table, whole, into t's pool: read from the file straight into it
+ * (libelf's copy would be copied again), or from libelf when compressed.
+ */
+static int read_strings(const struct elfsyms_file *ef, Elf_Scn *scn, const GElf_Shdr *sh,
+			struct symtab *t)
+{
+	const void *src = NULL;
+	Elf_Data *d = NULL;
+	size_t size;
+
+	if (ef->fd < 0 || sh->sh_flags & SHF_COMPRESSED) {
+		d = section_data(ef, scn, sh);
+		if (!d)
+			return -ENOEXEC;
+		src = d->d_buf;
+		size = d->d_size;
+	} else if (section_readable(ef, sh)) {
+		size = sh->sh_size;
+	} else {
+		return -ENOEXEC;
+	}
+	if (size >= UINT32_MAX)
+		return -ENOEXEC;
+	t->strs = malloc(size + 1);
+	if (!t->strs)
+		return -ENOMEM;
+	if (src)
+		memcpy(t->strs, src, size);
+	else if (pread(ef->fd, t->strs, size, sh->sh_offset) != (ssize_t)size)
+		return -ENOEXEC;
+	t->strs[size] = '\0';
+	t->strs_len = t->strs_cap = size + 1;
+	return 0;
+}
+
+/*
+ * The entries of a symbol table, read a chunk at a time straight from the
+ * file (its byte order is this machine's: checked at open), or through
+ * libelf's copy when compressed or in memory.  Reading in chunks spares a
+ * copy of the whole table and the page faults of a buffer that large.
+ */
+struct sym_reader {
+	const struct elfsyms_file *ef;
+	const GElf_Shdr *sh;
+	Elf_Data *data; /* libelf's copy; NULL: read from the file */
+	bool is64;
+	size_t first, count; /* the entries in buf */
+	unsigned char buf[64 * 1024];
+};
+
+static bool sym_reader_init(struct sym_reader *sr, const struct elfsyms_file *ef, Elf_Scn *scn,
+			    const GElf_Shdr *sh, size_t *n)
+{
+	sr->ef = ef;
+	sr->sh = sh;
+	sr->is64 = gelf_getclass(ef->elf) == ELFCLASS64;
+	sr->first = sr->count = 0;
+	sr->data = NULL;
+	if (ef->fd < 0 || sh->sh_flags & SHF_COMPRESSED) {
+		sr->data = section_data(ef, scn, sh);
+		*n = sr->data ? sr->data->d_size / sh->sh_entsize : 0;
+		return sr->data;
+	}
+	*n = sh->sh_size / sh->sh_entsize;
+	return section_readable(ef, sh);
+}
+
+static bool sym_get(struct sym_reader *sr, size_t i, size_t n, GElf_Sym *s)
+{
+	size_t ent = sr->sh->sh_entsize, want;
+	const unsigned char *p;
+	Elf64_Sym e64;
+	Elf32_Sym e32;
+
+	if (sr->data)
+		return gelf_getsym(sr->data, i, s);
+	if (i < sr->first || i >= sr->first + sr->count) {
+		want = sizeof(sr->buf) / ent;
+		if (want > n - i)
+			want = n - i;
+		if (pread(sr->ef->fd, sr->buf, want * ent, sr->sh->sh_offset + i * ent) !=
+		    (ssize_t)(want * ent))
+			return false;
+		sr->first = i;
+		sr->count = want;
+	}
+	p = sr->buf + (i - sr->first) * ent;
+	if (sr->is64) {
+		memcpy(&e64, p, sizeof(e64));
+		*s = e64;
+		return true;
+	}
+	memcpy(&e32, p, sizeof(e32));
+	s->st_name = e32.st_name;
+	s->st_info = e32.st_info;
+	s->st_other = e32.st_other;
+	s->st_shndx = e32.st_shndx;
+	s->st_value = e32.st_value;
+	s->st_size = e32.st_size;
+	return true;
+}
+
 /* Read the code symbols of one symbol table section; the string table is copied whole. */
 static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GElf_Shdr *sh,
 			   const struct elf_reader *r, struct symtab *t)
 {
-	Elf_Data *data, *strdata;
+	static struct sym_reader sr; /* 64 KiB off the stack; a tool is single-threaded */
 	GElf_Shdr strsh;
 	Elf_Scn *strscn;
 	size_t n, i;
@@ -329,18 +432,8 @@ static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GE
 	    strsh.sh_type != SHT_STRTAB ||
 	    sh->sh_entsize != gelf_fsize(ef->elf, ELF_T_SYM, 1, EV_CURRENT))
 		return -ENOEXEC;
-	data = section_data(ef, scn, sh);
-	strdata = section_data(ef, strscn, &strsh);
-	if (!data || !strdata || strdata->d_size >= UINT32_MAX)
+	if (!sym_reader_init(&sr, ef, scn, sh, &n) || read_strings(ef, strscn, &strsh, t))
 		return -ENOEXEC;
-	t->strs = malloc(strdata->d_size + 1);
-	if (!t->strs)
-		return -ENOMEM;
-	memcpy(t->strs, strdata->d_buf, strdata->d_size);
-	t->strs[strdata->d_size] = '\0';
-	t->strs_len = t->strs_cap = strdata->d_size + 1;
-
-	n = data->d_size / sh->sh_entsize;
 	if (symtab_reserve(t, n))
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -349,8 +442,10 @@ static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GE
 		if (i % SYMS_PER_CLOCK_CHECK == SYMS_PER_CLOCK_CHECK - 1 &&
 		    untrusted_past(r->deadline_ns))
 			return -ETIME;
-		if (!gelf_getsym(data, i, &s) || !sym_is_code(ef->elf, &s) ||
-		    s.st_name >= strdata->d_size || !t->strs[s.st_name])
+		if (!sym_get(&sr, i, n, &s))
+			return -ENOEXEC;
+		if (!sym_is_code(ef->elf, &s) || s.st_name >= t->strs_len - 1 ||
+		    !t->strs[s.st_name])
 			continue;
 		o = &t->syms[t->n++];
 		o->addr = s.st_value;
