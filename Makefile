@@ -240,7 +240,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
 $(BUILD)/helpers/%: tests/helpers/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fno-inline -static $< -o $@ -lpthread
+	$(Q)$(CC) -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fno-inline -static $< -o $@ -lpthread -lz
 
 vm-helpers: $(HELPER_BINS)
 
