@@ -31,12 +31,13 @@ calls() { "$PY" "$HELPER" "$@"; }
 start_calls() {
 	local out=$1
 	shift
-	rm -f "$out.go"
-	"$PY" "$HELPER" -w "$out.go" "$@" >"$out" 2>&1 &
+	rm -f "$out" "$out.go"
+	$RUN "$PY" "$HELPER" -w "$out.go" "$@" >"$out" 2>&1 &
 	HELPER_JOB=$!
 	wait_for "$out" '^ready ' 10 || return 1
 	read -r _ HELPER_PID HELPER_TID <"$out"
 }
+RUN=
 
 # go_calls OUTFILE: let the helper started by start_calls make its calls, and wait for it.
 go_calls() {
@@ -192,7 +193,7 @@ filter_check() {
 		kill "$HELPER_JOB" 2>/dev/null
 		return
 	fi
-	$OTHER "$C2" "${ALL[@]}" >/dev/null
+	calls "$C2" "${ALL[@]}" >/dev/null
 	go_calls "$TMP/h.f"
 	wait_for "$OUT" "$m\.missing$" 5
 	sleep 0.3
@@ -204,7 +205,6 @@ filter_check() {
 		fail "$name" "pid $HELPER_PID: $(echo $got | head -c 400)"
 	fi
 }
-OTHER=calls
 
 if start_calls "$TMP/h.f" "$C1" "${ALL[@]}"; then
 	filter_check "-p PID shows that process only" -p "$HELPER_PID"
@@ -218,10 +218,7 @@ else
 fi
 
 # -u: the kept helper runs as nobody, the other as root.
-rm -f "$TMP/h.f.go"
-run_as_nobody "$PY" "$HELPER" -w "$TMP/h.f.go" "$C1" "${ALL[@]}" >"$TMP/h.f" 2>&1 &
-HELPER_JOB=$!
-if wait_for "$TMP/h.f" '^ready ' 10 && read -r _ HELPER_PID _ <"$TMP/h.f"; then
+if RUN=run_as_nobody start_calls "$TMP/h.f" "$C1" "${ALL[@]}"; then
 	filter_check "-u UID shows that user's calls only" -u 65534
 else
 	fail "-u UID shows that user's calls only" "helper: $(cat "$TMP/h.f")"

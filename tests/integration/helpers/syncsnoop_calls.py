@@ -2,8 +2,10 @@
 # Makes the sync calls named on the command line, on FILE, as a process named
 # NAME, and prints "ready PID TID" first and "CALL ARG" for each call made (ARG:
 # the descriptor, msync()'s address, 0 for sync()).
-# usage: syncsnoop_calls.py [-w GOFILE] NAME FILE CALL...
-#   -w GOFILE: after "ready", wait until GOFILE exists (at most 60 s).
+# usage: syncsnoop_calls.py [-w GOFILE] [-T] NAME FILE CALL...
+#   -w GOFILE: after "ready", wait until GOFILE exists (at most 60 s)
+#   -T: make the calls in the main thread, then again in a second thread (the
+#       TID printed)
 import ctypes, mmap, os, sys, threading, time
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -37,23 +39,39 @@ def call(name, fd, mm):
     return fd
 
 
+def run(calls, fd, mm):
+    for c in calls:
+        print(c, call(c, fd, mm), flush=True)
+
+
 args = sys.argv[1:]
 go = None
-if args[:1] == ['-w']:
-    go = args[1]
-    args = args[2:]
+thread = False
+while args and args[0] in ('-w', '-T'):
+    if args.pop(0) == '-w':
+        go = args.pop(0)
+    else:
+        thread = True
 name, path, calls = args[0], args[1], args[2:]
 libc.prctl(15, name.encode(), 0, 0, 0)      # PR_SET_NAME
 fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 os.ftruncate(fd, 4096)
 mm = mmap.mmap(fd, 4096)
 mm[0:1] = b'x'
-print('ready', os.getpid(), threading.get_native_id(), flush=True)
+start = threading.Event()
+worker = threading.Thread(target=lambda: (start.wait(), run(calls, fd, mm)))
+if thread:
+    worker.start()
+    while worker.native_id is None:
+        time.sleep(0.01)
+print('ready', os.getpid(), worker.native_id if thread else threading.get_native_id(), flush=True)
 if go:
     deadline = time.monotonic() + 60
     while not os.path.exists(go):
         if time.monotonic() > deadline:
             sys.exit('syncsnoop_calls: no go')
         time.sleep(0.02)
-for c in calls:
-    print(c, call(c, fd, mm), flush=True)
+run(calls, fd, mm)
+if thread:
+    start.set()
+    worker.join()
