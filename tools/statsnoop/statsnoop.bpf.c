@@ -199,6 +199,11 @@ static __always_inline int on_exit(struct syscall_trace_exit *ctx)
 	return 0;
 }
 
+/*
+ * Three programs per call: NAME_exit_regs (the exit alone, saved registers),
+ * NAME_enter and NAME_exit (the stash); choose_hooks() in statsnoop.c keeps
+ * one way for all calls.
+ */
 /* clang-format off */
 #define STAT_PROGS(name, sys)							\
 SEC("tracepoint/syscalls/sys_exit_" #name)					\
