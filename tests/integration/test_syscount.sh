@@ -74,6 +74,7 @@ run json --json -L -p "$pid_a"
 [ -n "$cg" ] && run cg -c "$cg"
 BPFSCOPE_AVOID=tp_btf run raw -v -L -p "$pid_a"
 BPFSCOPE_AVOID=tp_btf,raw_tp run tp -v -L -p "$pid_a"
+BPFSCOPE_AVOID=task_storage run nots -v -L -p "$pid_a"
 timeout 10 "$BIN/syscount" -i 1 -d 2 -p "$pid_a" >"$TMP/int" 2>"$TMP/int.err" &
 int_pid=$!
 
@@ -151,6 +152,8 @@ check "syscount -L: rows sorted by time" test "$(rows "$TMP/lat" | head -1 | awk
 check_path "syscount: the best hooks are tp_btf, no event buffer" "$TMP/lat.err" \
 	kinds=tp_btf sys_enter=tp_btf sys_exit=tp_btf buffer=none core=cut
 check_path "syscount: BPFSCOPE_AVOID=tp_btf takes raw_tp" "$TMP/raw.err" \
+	kinds=raw_tp sys_enter=raw_tp sys_exit=raw_tp
+check_path "syscount -L: without task storage, raw_tp" "$TMP/nots.err" \
 	kinds=raw_tp sys_enter=raw_tp sys_exit=raw_tp
 check_path "syscount: BPFSCOPE_AVOID=tp_btf,raw_tp takes the tracepoints" "$TMP/tp.err" \
 	kinds=tracepoint sys_enter=tracepoint sys_exit=tracepoint

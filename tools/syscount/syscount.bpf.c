@@ -7,7 +7,9 @@
  * known for -x and -e.  Without -L that is one program run per call and no
  * map operation but an increment in this CPU's slot of a per-CPU array: no
  * hashing, no atomic instruction, no cache line shared between CPUs.  -L
- * adds sys_enter, which stamps the thread's entry in a hash by tid.
+ * adds sys_enter, which stamps the thread's entry: in the thread's own
+ * storage with tp_btf (Linux 5.11), found without hashing and freed with the
+ * thread, else in a hash by tid.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,7 +27,15 @@ const volatile bool by_process = false;	     /* -P */
 const volatile bool filter_failed = false;   /* -x: failed calls only */
 const volatile __s32 filter_errno = 0;	     /* -e: calls that failed with this errno only */
 
-/* -L: tid -> when its current syscall entered; removed at the exit. */
+/* -L with tp_btf: when the thread's current syscall entered (0: none). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} start_task SEC(".maps");
+
+/* -L with raw_tp or tracepoint: tid -> when its current syscall entered; removed at the exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, START_ENTRIES);
@@ -62,16 +72,36 @@ static __always_inline bool never_returns(long nr)
 	return nr == __NR_exit || nr == __NR_exit_group;
 }
 
+static __always_inline bool enter_wanted(long nr)
+{
+	return !never_returns(nr) && filter_current();
+}
+
 static __always_inline int on_enter(long nr)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
 	__u64 ts;
 
-	if (never_returns(nr) || !filter_current())
+	if (!enter_wanted(nr))
 		return 0;
 	ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&start, &tid, &ts, BPF_ANY))
 		count_missed(); /* more threads inside syscalls than the map holds */
+	return 0;
+}
+
+static __always_inline int on_enter_task(long nr)
+{
+	__u64 *ts;
+
+	if (!enter_wanted(nr))
+		return 0;
+	ts = bpf_task_storage_get(&start_task, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ts)
+		*ts = bpf_ktime_get_ns();
+	else
+		count_missed(); /* out of memory, or a program run nested in another */
 	return 0;
 }
 
@@ -82,19 +112,33 @@ static __always_inline bool result_wanted(long ret)
 	return !filter_failed || ret < 0;
 }
 
+static __always_inline __u64 since(__u64 ts)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	return now > ts ? now - ts : 1;
+}
+
 /* -L: the time since this thread's entry (0: not stamped, so not wanted). */
-static __always_inline __u64 take_latency(void)
+static __always_inline __u64 take_latency(bool task_storage)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
-	__u64 *tsp = bpf_map_lookup_elem(&start, &tid);
-	__u64 now, ts;
+	__u64 *tsp, ts;
 
+	if (task_storage) {
+		tsp = bpf_task_storage_get(&start_task, bpf_get_current_task_btf(), 0, 0);
+		if (!tsp || !*tsp)
+			return 0;
+		ts = *tsp;
+		*tsp = 0;
+		return since(ts);
+	}
+	tsp = bpf_map_lookup_elem(&start, &tid);
 	if (!tsp)
 		return 0;
 	ts = *tsp;
 	bpf_map_delete_elem(&start, &tid);
-	now = bpf_ktime_get_ns();
-	return now > ts ? now - ts : 1;
+	return since(ts);
 }
 
 static __always_inline void count_syscall(long nr, __u64 ns)
@@ -133,13 +177,13 @@ static __always_inline void count_process(long nr, long ret, __u64 ns)
  * native: a call of the task's own ABI (64-bit); a 32-bit task's numbers
  * mean other calls, so those are counted per process only.
  */
-static __always_inline int on_exit(long nr, bool native, long ret)
+static __always_inline int on_exit(long nr, bool native, long ret, bool task_storage)
 {
 	__u64 ns = 0;
 
 	if (measure_latency) {
 		/* Filtered at the entry: a thread without a stamp is not wanted. */
-		ns = take_latency();
+		ns = take_latency(task_storage);
 		if (!ns || !result_wanted(ret))
 			return 0;
 	} else if (!result_wanted(ret) || !filter_current()) {
@@ -155,7 +199,7 @@ static __always_inline int on_exit(long nr, bool native, long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_enter(id);
+	return on_enter_task(id);
 }
 
 SEC("raw_tp/sys_enter")
@@ -173,20 +217,20 @@ int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(REGS_NR(regs), REGS_NATIVE(regs), ret);
+	return on_exit(REGS_NR(regs), REGS_NATIVE(regs), ret, true);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(syscall_nr(regs), native_syscall(regs), ret);
+	return on_exit(syscall_nr(regs), native_syscall(regs), ret, false);
 }
 
 /* The tracepoint's record has the number but not the registers: every call counts as native. */
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit(ctx->id, true, ctx->ret);
+	return on_exit(ctx->id, true, ctx->ret, false);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -282,25 +282,44 @@ static int list_syscalls(void)
 	return 0;
 }
 
+/*
+ * The tp_btf programs keep -L's entry time in the thread's own storage (task
+ * storage, Linux 5.11): without it, raw_tp is used (the map cannot be created
+ * and the programs that name it cannot load).
+ */
+static void need_task_storage(struct syscount_bpf *skel)
+{
+	if (!hook_avoided("task_storage") &&
+	    libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1)
+		return;
+	bpf_map__set_autocreate(skel->maps.start_task, false);
+	bpf_program__set_autoload(skel->progs.sys_enter_btf, false);
+	bpf_program__set_autoload(skel->progs.sys_exit_btf, false);
+}
+
 static int configure(struct syscount_bpf *skel)
 {
+	bool stash;
+
 	skel->rodata->measure_latency = opts.latency;
 	skel->rodata->by_process = by_process();
 	skel->rodata->filter_errno = opts.errno_filter;
-	if (opts.latency)
-		/* A thread has an entry while it is inside a syscall: room for every one alive. */
-		bpf_map__set_max_entries(skel->maps.start, probe_threads_room(2, START_ENTRIES));
-	else
-		bpf_map__set_max_entries(skel->maps.start, 1);
-	if (!by_process())
-		bpf_map__set_max_entries(skel->maps.procs, 1);
+	need_task_storage(skel);
 	/* Without -L, calls are counted at their exit alone. */
 	if (!opts.latency) {
 		bpf_program__set_autoload(skel->progs.sys_enter_btf, false);
 		bpf_program__set_autoload(skel->progs.sys_enter_raw, false);
 		bpf_program__set_autoload(skel->progs.sys_enter_tp, false);
 	}
-	return hook_choose_each(skel->obj, NULL);
+	if (hook_choose_each(skel->obj, NULL))
+		return -1;
+	/* -L through raw_tp or the tracepoints: an entry per thread inside a syscall. */
+	stash = opts.latency && !bpf_program__autoload(skel->progs.sys_enter_btf);
+	bpf_map__set_max_entries(skel->maps.start,
+				 stash ? probe_threads_room(2, START_ENTRIES) : 1);
+	if (!by_process())
+		bpf_map__set_max_entries(skel->maps.procs, 1);
+	return 0;
 }
 
 int main(int argc, char **argv)
