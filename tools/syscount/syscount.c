@@ -109,7 +109,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		/* -i and -d: intervals until the duration is covered; -d alone: one. */
-		if (opts.interval) {
+		if (opts.interval && (!gopts.duration || opts.interval < gopts.duration)) {
 			gopts.interval = opts.interval;
 			if (gopts.duration)
 				gopts.count = (gopts.duration + opts.interval - 1) / opts.interval;
