@@ -211,3 +211,13 @@ for args in "-e EBOGUS" "-e 0" "-T 0" "-i x" "-i -1"; do
 		fail "syscount $args: one-line error" "status $rc: $(cat "$TMP/e")"
 	fi
 done
+
+# Without any usable hook: one line naming what each alternative lacks, status 1.
+BPFSCOPE_AVOID=tp_btf,raw_tp,tracepoint "$BIN/syscount" -L >"$TMP/o" 2>"$TMP/e"
+rc=$?
+if [ $rc = 1 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && grep -q '^syscount: cannot trace sys_' "$TMP/e" &&
+	grep -q 'raw_tp' "$TMP/e" && grep -q 'tracepoint' "$TMP/e"; then
+	ok "syscount: no usable hook is a one-line error"
+else
+	fail "syscount: no usable hook is a one-line error" "rc=$rc: $(cat "$TMP/e")"
+fi
