@@ -97,7 +97,7 @@ int signal_generate_tp(struct trace_event_raw_signal_generate *ctx)
 		return 0;
 	e->code = ctx->code;
 	e->tpid = ctx->pid;
-	__builtin_memcpy(e->tcomm, ctx->comm, sizeof(e->tcomm));
+	bpf_probe_read_kernel(e->tcomm, sizeof(e->tcomm), ctx->comm);
 	event_submit(ctx, e, sizeof(*e));
 	return 0;
 }
