@@ -54,8 +54,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'T':
 		opts.target = cli_parse_long("-T", arg, -INT_MAX, INT_MAX);
 		if (!opts.target)
-			cli_bad_value("-T", arg,
-				      "0 (the caller's process group) is not supported");
+			cli_bad_value("-T", arg, "0 (the caller's process group) is not supported");
 		return 0;
 	case 's':
 		signal_set_parse("-s", arg, &opts.signals);
