@@ -14,10 +14,6 @@ static const struct opt_pick picks[] = {
 	{},
 };
 
-static const struct argp_option options[] = {
-	{},
-};
-
 static const char doc[] =
 	"Trace OOM kills: the victim, the task whose allocation triggered the kill, and "
 	"the load average.\v"
@@ -130,7 +126,8 @@ static int choose_hooks(struct oomkill_bpf *skel)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	/* No options of its own: argp leaks an empty table's copy on --help. */
+	static const struct argp argp = { NULL, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct oomkill_bpf *skel;
 	int err = 1;
 
