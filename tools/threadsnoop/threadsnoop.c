@@ -52,15 +52,16 @@ static void thread_row(struct row *r, const void *rec)
 	const struct thread_event *e = rec;
 	double ms = e->ts_ns ? secs_since_start(e->ts_ns) * 1000 : 0;
 	char buf[32];
+	const char *func = func_text(buf, sizeof(buf), e);
 
 	row_uint(r, "TIME(ms)", "time_ms", -10, (unsigned long long)ms);
 	row_uint(r, "PID", "pid", -7, e->pid);
 	row_str(r, "COMM", "comm", -16, e->comm, sizeof(e->comm));
-	row_str(r, "FUNC", NULL, 0, func_text(buf, sizeof(buf), e), 256);
+	row_str(r, "FUNC", NULL, 0, func, 256);
 	row_uint(r, NULL, "tid", 0, e->tid);
 	if (r->mode == ROW_JSON && e->func) {
 		row_uint(r, NULL, "func_addr", 0, e->func);
-		row_str(r, NULL, "func", 0, func_text(buf, sizeof(buf), e), 256);
+		row_str(r, NULL, "func", 0, func, 256);
 	}
 }
 
