@@ -512,7 +512,8 @@ static void mount_row(struct row *r, const void *rec)
 		return;
 	json_str(&r->j, "call", calls[e->call].name);
 	json_int(&r->j, "ret", e->ret);
-	json_str(&r->j, "error", e->ret < 0 ? errno_name(e->ret) : NULL);
+	if (e->ret < 0)
+		json_str(&r->j, "error", errno_name(e->ret));
 	json_uint(&r->j, "lat_ns", e->lat_ns);
 	for (i = 0; i < calls[e->call].nargs; i++)
 		json_arg(&r->j, e, i);
