@@ -86,7 +86,7 @@ newapi_check() {
 	calls "$TMP/h.new" -n "$m.src" "$DIR"
 	wait_for "$OUT" '"call":"fspick"' 5
 	stop_tool
-	err=$("$PY" - "$OUT" "$TMP/h.new" "$m" "$DIR" <<'PYEOF'
+	err=$("$PY" - "$OUT" "$TMP/h.new" "$m" "$DIR" 2>&1 <<'PYEOF'
 import json, sys
 out, helper, m, d = sys.argv[1:5]
 h = [l.split() for l in open(helper)]
@@ -131,7 +131,7 @@ if len(mine) > 3:
 elif any(c != 'umount2' and c != 'mount' for c, _ in res):
     sys.exit('new mount API calls not shown')
 PYEOF
-2>&1)
+)
 	if [ $? = 0 ]; then ok "$name"; else fail "$name" "$err"; fi
 }
 newapi_check "--json: mount, umount2 and the new mount API, each with its arguments and result"
