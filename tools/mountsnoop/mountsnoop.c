@@ -36,8 +36,8 @@ static const struct argp_option options[] = {
 };
 
 static const char doc[] =
-	"Trace mount() and umount2(), and fsopen(), fsconfig(), fsmount(), move_mount(),\n"
-	"open_tree(), fspick(), mount_setattr() and open_tree_attr() where the kernel has them.\v"
+	"Trace mount() and umount2(), and the new mount API where the kernel has it (fsopen, "
+	"fsconfig, fsmount, move_mount, open_tree, fspick, mount_setattr, open_tree_attr).\v"
 	"CALL is the call with its decoded arguments and result (-ENAME on failure).\n\n"
 	"Examples:\n"
 	"  mountsnoop             # every mount call\n"
