@@ -15,6 +15,12 @@ cg=$cg2/$(marker pps)
 mkdir "$cg" || bail_out "pidpersec: make a cgroup" "mkdir $cg failed"
 on_exit "rmdir $cg"
 
+# reap_at_exit PID: kill PID at the end if it is still a child of this shell
+# (an exited one's number may belong to someone else by then).
+reap_at_exit() {
+	on_exit "[ \"\$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f2)\" = $BASHPID ] && kill -KILL $1"
+}
+
 # wait_stopped PID: until the process has stopped itself (SIGSTOP).
 wait_stopped() {
 	local i
@@ -30,7 +36,7 @@ wait_stopped() {
 forker() {
 	busybox sh -c '[ -z "$2" ] || echo $$ >"$2/cgroup.procs"; kill -STOP $$
 		i=0; while [ $i -lt $1 ]; do true & i=$((i + 1)); done; wait' _ "$@" &
-	on_exit "kill -KILL $!"
+	reap_at_exit $!
 }
 
 # threads N: a process that stops itself, then starts N threads; its PID in $!.
@@ -40,7 +46,7 @@ os.kill(os.getpid(), signal.SIGSTOP)
 ts = [threading.Thread(target=int) for _ in range(int(sys.argv[1]))]
 for t in ts: t.start()
 for t in ts: t.join()' "$1" &
-	on_exit "kill -KILL $!"
+	reap_at_exit $!
 }
 
 # start_bg OUT ARGS...: pidpersec ARGS in the background until attached; its PID in BG.
@@ -50,7 +56,7 @@ start_bg() {
 	BPFSCOPE_READY_FILE=$out.ready env --default-signal=INT "$BIN/pidpersec" "$@" >"$out" \
 		2>"$out.err" &
 	BG=$!
-	on_exit "kill -KILL $BG"
+	reap_at_exit $BG
 	for ((i = 0; i < 200; i++)); do
 		[ -e "$out.ready" ] && return 0
 		kill -0 $BG 2>/dev/null || return 1

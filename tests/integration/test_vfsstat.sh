@@ -16,6 +16,12 @@ cg=$cg2/$(marker vfs)
 mkdir "$cg" || bail_out "vfsstat: make a cgroup" "mkdir $cg failed"
 on_exit "rmdir $cg"
 
+# reap_at_exit PID: kill PID at the end if it is still a child of this shell
+# (an exited one's number may belong to someone else by then).
+reap_at_exit() {
+	on_exit "[ \"\$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f2)\" = $BASHPID ] && kill -KILL $1"
+}
+
 # wait_stopped PID: until the process has stopped itself (SIGSTOP).
 wait_stopped() {
 	local i
@@ -38,7 +44,7 @@ burst() {
 			f=f$((i % $2)); echo x >$f; read l <$f; read l <$f; i=$((i + 1)); done
 		s=; i=0; while [ $i -lt $3 ]; do s="$s f$i"; i=$((i + 1)); done
 		exec sync $s' _ "$1" "$2" "$3" "$dir" "${4:-}" &
-	on_exit "kill -KILL $!"
+	reap_at_exit $!
 }
 
 # mknods N: a process that stops itself, then creates N files with mknod(2).
@@ -49,7 +55,7 @@ mknods() {
 os.chdir(sys.argv[1])
 os.kill(os.getpid(), signal.SIGSTOP)
 for i in range(int(sys.argv[2])): os.mknod("m%d" % i)' "$dir" "$1" &
-	on_exit "kill -KILL $!"
+	reap_at_exit $!
 }
 
 # start_bg OUT ARGS...: vfsstat ARGS in the background until attached; its PID in BG.
@@ -59,7 +65,7 @@ start_bg() {
 	BPFSCOPE_READY_FILE=$out.ready env --default-signal=INT "$BIN/vfsstat" "$@" >"$out" \
 		2>"$out.err" &
 	BG=$!
-	on_exit "kill -KILL $BG"
+	reap_at_exit $BG
 	for ((i = 0; i < 200; i++)); do
 		[ -e "$out.ready" ] && return 0
 		kill -0 $BG 2>/dev/null || return 1

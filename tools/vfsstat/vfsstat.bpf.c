@@ -83,14 +83,18 @@ int BPF_KPROBE(vfs_write_kprobe)
 	return on_vfs(VFS_WRITE);
 }
 
-SEC("fentry/vfs_fsync")
-int BPF_PROG(vfs_fsync_fentry)
+/*
+ * Not vfs_fsync: Debian's 6.1 and 6.12 inline it into fsync(2)'s path, which
+ * then never calls it.  Every fsync of a file lands in vfs_fsync_range.
+ */
+SEC("fentry/vfs_fsync_range")
+int BPF_PROG(vfs_fsync_range_fentry)
 {
 	return on_vfs(VFS_FSYNC);
 }
 
-SEC("kprobe/vfs_fsync")
-int BPF_KPROBE(vfs_fsync_kprobe)
+SEC("kprobe/vfs_fsync_range")
+int BPF_KPROBE(vfs_fsync_range_kprobe)
 {
 	return on_vfs(VFS_FSYNC);
 }

@@ -104,7 +104,7 @@ static int choose_hooks(struct vfsstat_bpf *skel)
 	struct bpf_program *vfs[][2] = {
 		{ skel->progs.vfs_read_fentry, skel->progs.vfs_read_kprobe },
 		{ skel->progs.vfs_write_fentry, skel->progs.vfs_write_kprobe },
-		{ skel->progs.vfs_fsync_fentry, skel->progs.vfs_fsync_kprobe },
+		{ skel->progs.vfs_fsync_range_fentry, skel->progs.vfs_fsync_range_kprobe },
 		{ skel->progs.vfs_open_fentry, skel->progs.vfs_open_kprobe },
 		{ skel->progs.vfs_create_fentry, skel->progs.vfs_create_kprobe },
 	};
