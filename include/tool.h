@@ -102,6 +102,13 @@ struct tool_intervals {
 	const char *banner;		  /* text mode, once attached */
 	int (*print_interval)(void *ctx); /* read and print one interval; <0: said why */
 	void *ctx;
+	/*
+	 * A table of one line per interval (rates: vfsstat): no blank line and
+	 * no time line before each; print_header (text mode, optional) once,
+	 * after the banner.
+	 */
+	bool lines;
+	void (*print_header)(void *ctx);
 };
 
 /*
@@ -111,5 +118,14 @@ struct tool_intervals {
  * with OPT_TIME, the time of day.  Returns the exit status.
  */
 int tool_run_intervals(const struct tool_intervals *t);
+
+/*
+ * While print_interval runs: the seconds the interval lasted, for rates.
+ * INTERVAL when it ran its course; the time it really lasted when a stop cut
+ * it short, or without INTERVAL (the whole run).
+ */
+double tool_interval_secs(void);
+/* n events of that interval per second, rounded down. */
+uint64_t tool_interval_rate(uint64_t n);
 
 #endif

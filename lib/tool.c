@@ -313,20 +313,49 @@ static void print_interval_start(void)
 		printf("%-8s\n", time_hms(hms, sizeof(hms)));
 }
 
+static double interval_secs;
+
+double tool_interval_secs(void)
+{
+	return interval_secs;
+}
+
+uint64_t tool_interval_rate(uint64_t n)
+{
+	double rate = interval_secs > 0 ? n / interval_secs : n;
+
+	return rate < (double)UINT64_MAX ? (uint64_t)rate : UINT64_MAX;
+}
+
+/* An interval that ran its course lasted INTERVAL; one cut short, what the clock says. */
+static double interval_length(bool full, unsigned long long ns)
+{
+	double secs = ns / 1e9;
+
+	return full || secs > gopts.interval ? gopts.interval : secs;
+}
+
 int tool_run_intervals(const struct tool_intervals *t)
 {
+	unsigned long long start, now;
 	int i, err = -1;
 
 	if (tool_load(t->skel) || tool_attach(t->skel))
 		return finish(err);
 	if (!common_opts.json && t->banner)
 		printf("%s\n", t->banner);
+	if (!common_opts.json && t->print_header)
+		t->print_header(t->ctx);
 	tool_ready();
 	err = output_flush();
+	start = mono_ns();
 	for (i = 0; i < gopts.count && !err; i++) {
 		bool more = tool_sleep(gopts.interval);
 
-		if (!common_opts.json)
+		now = mono_ns();
+		interval_secs = interval_length(more, now - start);
+		start = now;
+		if (!common_opts.json && !t->lines)
 			print_interval_start();
 		err = t->print_interval(t->ctx) < 0 || output_flush();
 		if (!more)
