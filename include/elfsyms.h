@@ -61,6 +61,11 @@ int elfsyms_read_image(struct elfsyms *es, const void *image);
 
 /* File offset -> link-time virtual address, through the segment holding it. */
 bool elfsyms_vaddr(const struct elfsyms *es, uint64_t off, uint64_t *vaddr);
+/*
+ * The file offset of the code symbol name (or "name@VERSION"), where a uprobe
+ * goes; 0 when the object has no such symbol.
+ */
+uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name);
 void elfsyms_free(struct elfsyms *es);
 
 #endif

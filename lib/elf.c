@@ -686,6 +686,27 @@ int elfsyms_read_image(struct elfsyms *es, const void *image)
 	return err;
 }
 
+uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name)
+{
+	size_t i, j, len = strlen(name);
+
+	for (i = 0; i < es->tab.n; i++) {
+		const struct symbol *s = &es->tab.syms[i];
+		const char *sn = es->tab.strs + s->name;
+
+		/* A debug file's .symtab names versions: "pthread_create@@GLIBC_2.34". */
+		if (strncmp(sn, name, len) || (sn[len] && sn[len] != '@'))
+			continue;
+		for (j = 0; j < es->nsegs; j++) {
+			const struct elfsyms_segment *g = &es->segs[j];
+
+			if (s->addr >= g->vaddr && s->addr - g->vaddr < g->filesz)
+				return s->addr - g->vaddr + g->offset;
+		}
+	}
+	return 0;
+}
+
 void elfsyms_free(struct elfsyms *es)
 {
 	symtab_free(&es->tab);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "elfsyms.h"
+#include "untrusted.h"
 #include "output.h"
 #include "probe.h"
 #include "row.h"
@@ -81,31 +82,17 @@ static const char *const lib_dirs[] = { "/lib/x86_64-linux-gnu",
  */
 static uint64_t func_offset(const char *path, const char *name)
 {
-	struct elfsyms_file ef;
+	struct elfsyms_file ef = { .fd = -1 };
+	struct proc_root root = { .fd = -1 };
 	struct elfsyms es = {};
-	size_t i, j, len = strlen(name);
 	uint64_t off = 0;
 
-	if (elfsyms_open(&ef, path))
-		return 0;
-	if (!elfsyms_read(&es, &ef, path, "")) {
-		for (i = 0; i < es.tab.n && !off; i++) {
-			const struct symbol *s = &es.tab.syms[i];
-			const char *sn = es.tab.strs + s->name;
-
-			/* a debug file's .symtab names versions: "pthread_create@@GLIBC_2.34" */
-			if (strncmp(sn, name, len) || (sn[len] && sn[len] != '@'))
-				continue;
-			for (j = 0; j < es.nsegs; j++) {
-				const struct elfsyms_segment *g = &es.segs[j];
-
-				if (s->addr >= g->vaddr && s->addr < g->vaddr + g->filesz)
-					off = s->addr - g->vaddr + g->offset;
-			}
-		}
-	}
+	if (!proc_root_open(0, &root) && !elfsyms_open(&ef, &root, path) &&
+	    !elfsyms_read(&es, &ef, path, &root))
+		off = elfsyms_file_offset(&es, name);
 	elfsyms_free(&es);
 	elfsyms_close(&ef);
+	proc_root_close(&root);
 	return off;
 }
 
