@@ -33,14 +33,18 @@ enum { OPT_JSON = 0x1000 };
 static const struct argp_option common_options[] = {
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug messages and the hooks chosen", 90 },
 	{ "json", OPT_JSON, NULL, 0, "Print JSON Lines instead of text", 90 },
+	/* -h: the help letter of BCC's and libbpf-tools' tools, beside argp's -?. */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 90 },
 	{},
 };
 
 static error_t parse_common(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
-	(void)state;
 	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return 0;
 	case 'v':
 		common_opts.verbose = true;
 		return 0;

@@ -15,6 +15,13 @@ for tool in $tools; do
 	else
 		fail "$tool: --help" "$(head -3 <<<"$out")"
 	fi
+	# -h, the help letter of the tools this collection stands in for.
+	out=$(timeout 10 "$BIN/$tool" -h 2>&1)
+	if [ $? = 0 ] && grep -q "Usage: $tool" <<<"$out"; then
+		ok "$tool: -h is --help"
+	else
+		fail "$tool: -h is --help" "$(head -3 <<<"$out")"
+	fi
 
 	out=$(timeout 10 "$BIN/$tool" --version 2>&1)
 	if [ $? = 0 ] && grep -q '^bpfscope ' <<<"$out"; then ok "$tool: --version"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mountshm.h"
+#include "flagnames.h"
 #include "names.h"
 #include "probe.h"
 #include "row.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Flag words and command numbers by name; see include/mountshm.h. */
+/* Flag words and command numbers by name; see include/flagnames.h. */
 #include <stdio.h>
 #include <string.h>
 
-#include "mountshm.h"
+#include "flagnames.h"
 
 /* Append s and its NUL at buf + *off if it fits. */
 static void put(char *buf, size_t len, size_t *off, const char *s)
