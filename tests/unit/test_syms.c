@@ -9,6 +9,7 @@
 #include <gelf.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -347,6 +348,59 @@ static void test_perf_map(struct usyms *us)
 	child_stop(&c);
 }
 
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/*
+ * A JIT appending to a large perf map: each append is read alone, so memory
+ * stays near the map's size (it grew by the whole map at every append when
+ * each read was of the whole file, and the old names were kept).
+ */
+static void test_perf_map_growth(struct usyms *us)
+{
+	char path[PATH_MAX + 32];
+	size_t before, grown;
+	struct child c;
+	uint64_t jit;
+	struct sym s;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/target_pie", outdir);
+	if (!child_start(&c, path, NULL) || !(jit = child_addr(&c, "jit"))) {
+		report(false, "perf map growth: start", "could not start %s", path);
+		child_stop(&c);
+		return;
+	}
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", c.pid);
+	f = fopen(path, "w");
+	for (i = 0; f && i < 40000; i++)
+		fprintf(f, "%lx 1 jitted_function_with_a_long_name_%d\n", 0x1000UL + i, i);
+	if (f)
+		fclose(f);
+	usyms_resolve(us, c.pid, jit, &s);
+	before = heap_in_use();
+	for (i = 0; i < 50; i++) {
+		f = fopen(path, "a");
+		if (!f)
+			break;
+		fprintf(f, "%lx 4 appended_%d\n", (unsigned long)jit + 4 * i, i);
+		fclose(f);
+		usyms_resolve(us, c.pid, jit + 4 * i, &s);
+	}
+	grown = heap_in_use() - before;
+	report(s.name && !strcmp(s.name, "appended_49"), "perf map growth: the last append is read",
+	       "got %s", s.name ? s.name : "nothing");
+	report(grown < (8 << 20), "perf map growth: 50 appends to a 2 MiB map keep memory bounded",
+	       "heap grew by %zu KiB", grown >> 10);
+	unlink(path);
+	child_stop(&c);
+}
+
 /* Exited processes are dropped; names returned for them stay valid. */
 static void test_forget_exited(void)
 {
@@ -645,6 +699,7 @@ int main(int argc, char **argv)
 		test_deleted(us);
 		test_chroot(us);
 		test_perf_map(us);
+		test_perf_map_growth(us);
 		test_forget_exited();
 	}
 	usyms_free(us);
