@@ -39,6 +39,8 @@ enum opt_group {
 	OPT_PER_TID,   /* -L: one per thread */
 	OPT_IPV4,      /* -4: IPv4 only */
 	OPT_IPV6,      /* -6: IPv6 only */
+	OPT_NOCLEAR,   /* -C: top views do not clear the screen (include/top.h) */
+	OPT_MAXROWS,   /* -r ROWS: rows a top view prints per interval (default 20) */
 };
 
 struct opt_pick {
@@ -69,6 +71,8 @@ struct group_opts {
 	bool failed;
 	enum key_by key_by;
 	int ip; /* 4 or 6: only that IP version (BPF: filter_ip); 0: both */
+	bool noclear;
+	int maxrows;
 };
 
 extern struct group_opts gopts;

@@ -47,6 +47,9 @@ void row_print(row_fn fn, const void *rec);
 /* Print the header line fn describes (text mode only); rec: a zeroed record. */
 void row_print_header(row_fn fn, const void *rec);
 
+/* rec as an object of an array (or a member: key) being written with j. */
+void row_json_element(struct json *j, const char *key, row_fn fn, const void *rec);
+
 /* Is this column in the text line being written?  Starts it (separator, or the header). */
 bool row_text_col(struct row *r, const char *head, int width);
 

@@ -21,7 +21,7 @@
 /* The initial PID namespace's inode number (include/linux/proc_ns.h). */
 #define PROC_PID_INIT_INO 0xEFFFFFFCU
 
-struct group_opts gopts = { .uid = -1, .interval = INT_MAX, .count = INT_MAX };
+struct group_opts gopts = { .uid = -1, .interval = INT_MAX, .count = INT_MAX, .maxrows = 20 };
 
 struct group_info {
 	const char *name;
@@ -43,6 +43,8 @@ static const struct group_info groups[] = {
 	[OPT_PER_TID] = { "tids", NULL, "One histogram per thread ID" },
 	[OPT_IPV4] = { "ipv4", NULL, "Trace IPv4 only" },
 	[OPT_IPV6] = { "ipv6", NULL, "Trace IPv6 only" },
+	[OPT_NOCLEAR] = { "noclear", NULL, "Do not clear the screen between intervals" },
+	[OPT_MAXROWS] = { "maxrows", "ROWS", "Print at most ROWS rows per interval (default 20)" },
 };
 
 /* What tool_parse was given: the picks, and the argp options built from them. */
@@ -196,6 +198,12 @@ static void parse_group(const struct opt_pick *p, const char *arg)
 		break;
 	case OPT_IPV6:
 		set_ip(6);
+		break;
+	case OPT_NOCLEAR:
+		gopts.noclear = true;
+		break;
+	case OPT_MAXROWS:
+		gopts.maxrows = cli_parse_long(opt, arg, 1, INT_MAX);
 		break;
 	default:
 		break;

@@ -29,6 +29,16 @@ void row_print_header(row_fn fn, const void *rec)
 		row_run(fn, rec, ROW_HEADER);
 }
 
+void row_json_element(struct json *j, const char *key, row_fn fn, const void *rec)
+{
+	struct row r = { .mode = ROW_JSON, .f = j->f, .j = *j };
+
+	json_obj_begin(&r.j, key);
+	fn(&r, rec);
+	json_obj_end(&r.j);
+	*j = r.j;
+}
+
 bool row_text_col(struct row *r, const char *head, int width)
 {
 	if (r->mode == ROW_JSON || !head)
