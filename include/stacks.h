@@ -100,4 +100,16 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
  */
 void stacks_print_counts(struct stacks *s, int counts_fd);
 
+/*
+ * The stacks of one event, printed with it (tools that report events one by
+ * one: capable -K/-U), named as they are printed, so while the process of
+ * key->pid still runs.  Text: the frames under the event's line, as
+ * STACK_MULTILINE has them (kernel leaf first, then user).  JSON:
+ * "user_stack" and "kernel_stack" arrays, root first as STACK_JSON (null for
+ * a stack the map could not hold), added to the event's object.
+ */
+struct json;
+void stacks_print_event(struct stacks *s, const struct stack_key *key);
+void stacks_json_event(struct stacks *s, struct json *j, const struct stack_key *key);
+
 #endif

@@ -444,9 +444,8 @@ static void print_frames(const struct stack_show *show, const struct side *side,
 	}
 }
 
-/* BCC's layout: kernel frames leaf first, then user frames, then "- comm (pid)" and count. */
-static void print_multiline(const struct stack_show *show, const struct row *r,
-			    const struct side *k, const struct side *u)
+/* Kernel frames leaf first, then user frames, a line each. */
+static void print_sides(const struct stack_show *show, const struct side *k, const struct side *u)
 {
 	if (show->kernel) {
 		if (k->state == SIDE_MISSED)
@@ -460,6 +459,13 @@ static void print_multiline(const struct stack_show *show, const struct row *r,
 			puts("    [Missed User Stack]");
 		print_frames(show, u, false);
 	}
+}
+
+/* BCC's layout: kernel frames leaf first, then user frames, then "- comm (pid)" and count. */
+static void print_multiline(const struct stack_show *show, const struct row *r,
+			    const struct side *k, const struct side *u)
+{
+	print_sides(show, k, u);
 	printf("    %-16s ", "-");
 	print_escaped(stdout, r->key->comm, sizeof(r->key->comm));
 	printf(" (%u)\n        %llu\n\n", r->key->pid, (unsigned long long)r->count);
@@ -677,4 +683,27 @@ void stacks_print_counts(struct stacks *s, int counts_fd)
 			 (mono_ns() - t0) / 1e6);
 	free(rows);
 	free(recs);
+}
+
+/* ------------------------------------------------------- one event's stacks */
+
+void stacks_print_event(struct stacks *s, const struct stack_key *key)
+{
+	struct side k, u;
+
+	sides(s, key, &k, &u);
+	print_sides(&s->show, &k, &u);
+	stacks_tidy(s);
+}
+
+void stacks_json_event(struct stacks *s, struct json *j, const struct stack_key *key)
+{
+	struct side k, u;
+
+	sides(s, key, &k, &u);
+	if (s->show.user)
+		json_side(j, &s->show, "user_stack", &u, false);
+	if (s->show.kernel)
+		json_side(j, &s->show, "kernel_stack", &k, true);
+	stacks_tidy(s);
 }
