@@ -70,6 +70,12 @@ struct stack_show {
 	bool kernel, user; /* which stacks were recorded and are shown */
 	bool delimited;	   /* "-" (folded) or "--" between user and kernel frames */
 	bool annotate;	   /* "_[k]" after kernel frame names */
+	/*
+	 * Kernel stacks start at this function when it is in them: the frames
+	 * above it are the hook's (the BPF program, a tracepoint's runners,
+	 * which vary with the probes attached).  NULL: every frame.
+	 */
+	const char *kernel_from;
 	enum stack_format format;
 };
 

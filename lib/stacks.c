@@ -336,6 +336,19 @@ static bool stack_id_missed(__s32 id)
 	return id < 0 && id != -EFAULT;
 }
 
+/* The frames above the first in function from (the hook's own), if it is in the stack. */
+static void drop_hook_frames(struct side *k, const char *from)
+{
+	int i;
+
+	for (i = 0; i < k->n && (!k->names[i] || strcmp(k->names[i], from)); i++)
+		;
+	if (i == k->n)
+		return;
+	k->n -= i;
+	memmove(k->names, k->names + i, k->n * sizeof(k->names[0]));
+}
+
 static void kernel_side(struct stacks *s, __s32 id, struct side *k)
 {
 	__u64 ips[STACK_MAX_DEPTH];
@@ -356,6 +369,8 @@ static void kernel_side(struct stacks *s, __s32 id, struct side *k)
 	for (; k->n < n; k->n++)
 		k->names[k->n] =
 			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+	if (s->show.kernel_from)
+		drop_hook_frames(k, s->show.kernel_from);
 }
 
 static void user_side(struct stacks *s, const struct stack_key *key, struct side *u)
