@@ -65,20 +65,15 @@ static __always_inline bool seen_before(__u32 tgid, int cap)
 	return false;
 }
 
-/*
- * skip: the frames above cap_capable() that are the hook's own (the program,
- * and the tracepoint's or trampoline's runner), so the stack starts there.
- */
-static __always_inline void take_stacks(void *ctx, __u32 skip, __s32 *kstackid, __s32 *ustackid)
+static __always_inline void take_stacks(void *ctx, __s32 *kstackid, __s32 *ustackid)
 {
-	*kstackid = kernel_stacks ? bpf_get_stackid(ctx, &cap_stacks, skip & BPF_F_SKIP_FIELD_MASK)
-				  : -1;
+	*kstackid = kernel_stacks ? bpf_get_stackid(ctx, &cap_stacks, 0) : -1;
 	*ustackid = user_stacks ? bpf_get_stackid(ctx, &cap_stacks, BPF_F_USER_STACK) : -1;
 }
 
 /* The check's result, with its stacks when the caller took them (kprobe entry). */
-static __always_inline int report(void *ctx, __u32 skip, int cap, int ret, __u32 opts,
-				  bool has_opts, const struct pending_check *p)
+static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, bool has_opts,
+				  const struct pending_check *p)
 {
 	__u64 id = current_ids(); /* as the tool's PID namespace numbers them */
 	struct cap_event *e;
@@ -99,7 +94,7 @@ static __always_inline int report(void *ctx, __u32 skip, int cap, int ret, __u32
 		e->kstackid = p->kstackid;
 		e->ustackid = p->ustackid;
 	} else {
-		take_stacks(ctx, skip, &e->kstackid, &e->ustackid);
+		take_stacks(ctx, &e->kstackid, &e->ustackid);
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	event_submit(ctx, e, sizeof(*e));
@@ -107,35 +102,32 @@ static __always_inline int report(void *ctx, __u32 skip, int cap, int ret, __u32
 }
 
 /* The tracepoint (Linux 6.15+) fires as cap_capable() returns; it has no opts. */
-static __always_inline int on_cap_capable_tp(void *ctx, __u32 skip, int cap, int ret)
+static __always_inline int on_cap_capable_tp(void *ctx, int cap, int ret)
 {
 	if (!filter_current())
 		return 0;
-	return report(ctx, skip, cap, ret, 0, false, NULL);
+	return report(ctx, cap, ret, 0, false, NULL);
 }
 
 SEC("tp_btf/cap_capable")
 int BPF_PROG(cap_capable_btf, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return on_cap_capable_tp(ctx, 2, cap, ret); /* the program, bpf_trace_run5 */
+	return on_cap_capable_tp(ctx, cap, ret);
 }
 
 SEC("raw_tp/cap_capable")
 int BPF_PROG(cap_capable_raw, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return on_cap_capable_tp(ctx, 2, cap, ret);
+	return on_cap_capable_tp(ctx, cap, ret);
 }
 
 SEC("tracepoint/capability/cap_capable")
 int cap_capable_tp(struct trace_event_raw_cap_capable *ctx)
 {
-	return on_cap_capable_tp(ctx, 0, ctx->cap,
-				 ctx->ret); /* starts at the caller of perf_trace_ */
+	return on_cap_capable_tp(ctx, ctx->cap, ctx->ret);
 }
-
-#define FEXIT_SKIP 2 /* the program, the trampoline */
 
 /* Older kernels: the function itself, whose opts say audit and INSETID. */
 SEC("fexit/cap_capable")
@@ -144,7 +136,7 @@ int BPF_PROG(cap_capable_fexit, const struct cred *cred, struct user_namespace *
 {
 	if (!filter_current())
 		return 0;
-	return report(ctx, FEXIT_SKIP, cap, ret, opts, true, NULL);
+	return report(ctx, cap, ret, opts, true, NULL);
 }
 
 /* Stacks are taken at entry: the return probe's would start at its trampoline. */
@@ -157,7 +149,7 @@ int BPF_KPROBE(cap_capable_kprobe, const struct cred *cred, struct user_namespac
 
 	if (!filter_current())
 		return 0;
-	take_stacks(ctx, 0, &p.kstackid, &p.ustackid);
+	take_stacks(ctx, &p.kstackid, &p.ustackid);
 	if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
 		count_missed();
 	return 0;
@@ -171,7 +163,7 @@ int BPF_KRETPROBE(cap_capable_kretprobe, int ret)
 
 	if (!p)
 		return 0;
-	report(ctx, 0, p->cap, ret, p->opts, true, p);
+	report(ctx, p->cap, ret, p->opts, true, p);
 	bpf_map_delete_elem(&pending, &tid);
 	return 0;
 }

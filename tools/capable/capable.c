@@ -179,6 +179,7 @@ static int after_load(void *ctx)
 		.kernel = opts.kernel_stack,
 		.user = opts.user_stack,
 		.format = common_opts.json ? STACK_JSON : STACK_MULTILINE,
+		.kernel_from = "cap_capable",
 	};
 
 	stacks = stacks_new(bpf_map__fd(skel->maps.cap_stacks), &show);
