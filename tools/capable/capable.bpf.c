@@ -123,8 +123,22 @@ int BPF_PROG(cap_capable_raw, const struct cred *cred, struct user_namespace *ta
 	return on_cap_capable_tp(ctx, cap, ret);
 }
 
+/*
+ * The classic record, as its format file lays it out, without CO-RE: a CO-RE
+ * read of trace_event_raw_cap_capable would make every kernel older than
+ * 6.15 (which lacks the type) relocate against its whole BTF.
+ */
+struct cap_capable_record {
+	__u64 common;
+	__u64 cred;
+	__u64 target_ns;
+	__u64 capable_ns;
+	int cap;
+	int ret;
+};
+
 SEC("tracepoint/capability/cap_capable")
-int cap_capable_tp(struct trace_event_raw_cap_capable *ctx)
+int cap_capable_tp(struct cap_capable_record *ctx)
 {
 	return on_cap_capable_tp(ctx, ctx->cap, ctx->ret);
 }
