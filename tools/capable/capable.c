@@ -43,8 +43,8 @@ static const struct argp_option options[] = {
 	  "Report each capability once per process (TYPE pid) or per cgroup (TYPE cgroup)", 0 },
 	{ "perf-max-stack-depth", OPT_STACK_DEPTH, "N", 0,
 	  "Frames kept of each stack (default and most: 127, or kernel.perf_event_max_stack)", 0 },
-	{ "stack-storage-size", OPT_STACK_STORAGE, "N", 0,
-	  "Distinct stacks the kernel can hold (default 1024)", 0 },
+	{ "stack-storage-size", OPT_STACK_STORAGE, "N", 0, "Distinct stacks kept (default 1024)",
+	  0 },
 	{},
 };
 

@@ -9,11 +9,10 @@ mkdir -p "$d"
 chmod 755 "$d"
 : >"$d/f"
 chmod 644 "$d/f"
-for path in best avoid=fexit avoid=fexit,ringbuf; do
+for path in best avoid=fexit; do
 	case $path in
 	best) want="kinds=fexit cap_capable=fexit buffer=ringbuf core=cut" ;;
 	avoid=fexit) want="kinds=kprobe+kretprobe cap_capable=kprobe buffer=ringbuf" ;;
-	avoid=fexit,ringbuf) want="kinds=kprobe+kretprobe buffer=perfbuf" ;;
 	esac
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" capable -v -x -K; then
 		fail "capable [$path] starts" "$(tail -n 3 "$TMP/out.err")"
