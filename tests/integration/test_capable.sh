@@ -60,13 +60,13 @@ check "-K: the kernel stack from cap_capable through chown_common to __x64_sys_c
 check "-U: the user stack names the workload's capable_marked_caller and main" \
 	test "$(grep -cxE ' +(capable_marked_caller|main)' "$TMP/stack")" = 2
 
-# --- raw_tp; --json, --uid, -c, -u pid -------------------------------------------
+# --- raw_tp; --json, -K, --uid, -c, -u pid----------------------------------------
 cgroot=$(findmnt -n -o TARGET -t cgroup2 | head -n 1)
 cg=$cgroot/bpfscope-capable-$$
 if [ -z "$cgroot" ] || ! mkdir "$cg" 2>/dev/null; then
 	skip "--json --uid -c -u pid (raw_tp)" "no writable cgroup v2 hierarchy"
 elif on_exit rmdir "$cg" &&
-	BPFSCOPE_AVOID=tp_btf start_tool "$TMP/out" capable -v --json --uid 65534 -c "$cg" -u pid; then
+	BPFSCOPE_AVOID=tp_btf start_tool "$TMP/out" capable -v --json -K --uid 65534 -c "$cg" -u pid; then
 	(echo $BASHPID >"$cg/cgroup.procs" && chown_as nobody "cd_$u" "$TMP/d1" 3) &
 	in1=$!
 	(echo $BASHPID >"$cg/cgroup.procs" && chown_as nobody "cd_$u" "$TMP/d2" 2) &
@@ -90,6 +90,10 @@ elif on_exit rmdir "$cg" &&
 			"got $(echo $got) want $(echo $want)"
 	fi
 	check "every line is a JSON object" jq -e 'type == "object"' "$TMP/out" >/dev/null
+	n=$(jq --arg c "cd_$u" 'select(.comm == $c and .cap == 0 and .kernel_stack[-1] == "cap_capable"
+		and (.kernel_stack | index("chown_common")) and (has("user_stack") | not))' "$TMP/out" |
+		grep -c '"pid"')
+	check "--json -K: kernel_stack outermost first, down to cap_capable through chown_common" test "$n" = 2
 else
 	fail "capable --json (raw_tp) starts" "$(tail -n 1 "$TMP/out.err")"
 fi
