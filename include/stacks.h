@@ -107,15 +107,23 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
 void stacks_print_counts(struct stacks *s, int counts_fd);
 
 /*
- * The stacks of one event, printed with it (tools that report events one by
- * one: capable -K/-U), named as they are printed, so while the process of
- * key->pid still runs.  Text: the frames under the event's line, as
- * STACK_MULTILINE has them (kernel leaf first, then user).  JSON:
- * "user_stack" and "kernel_stack" arrays, root first as STACK_JSON (null for
- * a stack the map could not hold), added to the event's object.
+ * The stacks of one event, copied into it on the BPF side (bpf_get_stack():
+ * no stack map, which a long run of distinct stacks would fill), printed with
+ * it (capable -K/-U; stacks_new() may then have -1 for the stack map).  Named
+ * as they are printed: the user frames while the process of pid runs.  Text:
+ * the frames under the event's line, as STACK_MULTILINE has them (kernel leaf
+ * first, then user).  JSON: "user_stack" and "kernel_stack" arrays, root
+ * first as STACK_JSON (null for a stack that could not be read), added to the
+ * event's object.
  */
+struct event_stacks {
+	__u32 pid;
+	const __u64 *kernel, *user; /* frames, leaf first */
+	int nkernel, nuser;	    /* how many; < 0: bpf_get_stack()'s error (-EFAULT: none) */
+};
+
 struct json;
-void stacks_print_event(struct stacks *s, const struct stack_key *key);
-void stacks_json_event(struct stacks *s, struct json *j, const struct stack_key *key);
+void stacks_print_event(struct stacks *s, const struct event_stacks *e);
+void stacks_json_event(struct stacks *s, struct json *j, const struct event_stacks *e);
 
 #endif

@@ -702,20 +702,51 @@ void stacks_print_counts(struct stacks *s, int counts_fd)
 
 /* ------------------------------------------------------- one event's stacks */
 
-void stacks_print_event(struct stacks *s, const struct stack_key *key)
+/* One side of an event's stack: named now (user frames while the process runs). */
+static void frames_side(struct stacks *s, __u32 pid, const __u64 *ips, int n, bool kernel,
+			struct side *side)
+{
+	struct sym sym;
+
+	side->n = 0;
+	side->err = n;
+	side->state = n < 0 ? (stack_id_missed(n) ? SIDE_MISSED : SIDE_EMPTY) : SIDE_OK;
+	if (n > STACK_MAX_DEPTH)
+		n = STACK_MAX_DEPTH;
+	for (; side->n < n; side->n++) {
+		if (kernel)
+			side->names[side->n] =
+				ksyms_resolve(s->ks, lookup_addr(ips[side->n], side->n), &sym)
+					? sym.name
+					: NULL;
+		else
+			side->names[side->n] = user_frame(s, pid, ips, side->n);
+	}
+	if (kernel && s->show.kernel_from)
+		drop_hook_frames(side, s->show.kernel_from);
+}
+
+static void event_sides(struct stacks *s, const struct event_stacks *e, struct side *k,
+			struct side *u)
+{
+	frames_side(s, e->pid, e->kernel, s->show.kernel ? e->nkernel : -EFAULT, true, k);
+	frames_side(s, e->pid, e->user, s->show.user ? e->nuser : -EFAULT, false, u);
+}
+
+void stacks_print_event(struct stacks *s, const struct event_stacks *e)
 {
 	struct side k, u;
 
-	sides(s, key, &k, &u);
+	event_sides(s, e, &k, &u);
 	print_sides(&s->show, &k, &u);
 	stacks_tidy(s);
 }
 
-void stacks_json_event(struct stacks *s, struct json *j, const struct stack_key *key)
+void stacks_json_event(struct stacks *s, struct json *j, const struct event_stacks *e)
 {
 	struct side k, u;
 
-	sides(s, key, &k, &u);
+	event_sides(s, e, &k, &u);
 	if (s->show.user)
 		json_side(j, &s->show, "user_stack", &u, false);
 	if (s->show.kernel)
