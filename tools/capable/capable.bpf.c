@@ -9,14 +9,12 @@
 #include "capable.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct cap_event))
-#include "bpf/stacks.bpf.h"
+#include "bpf/events.bpf.h"
 
 const volatile bool kernel_stacks = false;
 const volatile bool user_stacks = false;
+const volatile __u32 stack_bytes = STACK_MAX_DEPTH * sizeof(__u64); /* --perf-max-stack-depth */
 const volatile __u32 unique_by = UNIQUE_OFF;
-
-/* Sized before load: room for the -K/-U stacks, one entry without them. */
-STACK_TRACE_MAP(cap_stacks);
 
 struct unique_key {
 	__u64 cgroup;
@@ -32,19 +30,21 @@ struct {
 	__type(value, __u8);
 } seen SEC(".maps");
 
-/* kprobe path: the check's arguments and stacks from entry to return, per thread. */
-struct pending_check {
-	__s32 cap;
-	__u32 opts;
-	__s32 kstackid;
-	__s32 ustackid;
-};
+/* Where an event is built (it is too large for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cap_event);
+} scratch SEC(".maps");
 
+/* kprobe path: the event built at entry, finished at return, per thread (allocated as used). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by user space when the kprobes are used */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, struct pending_check);
+	__type(value, struct cap_event);
 } pending SEC(".maps");
 
 /* Has this process (or cgroup) been reported for cap already?  Marks it if not. */
@@ -65,62 +65,80 @@ static __always_inline bool seen_before(__u32 tgid, int cap)
 	return false;
 }
 
-static __always_inline void take_stacks(void *ctx, __s32 *kstackid, __s32 *ustackid)
+/* The stacks asked for, copied into e->frames: kernel frames, then user frames. */
+static __always_inline void take_stacks(void *ctx, struct cap_event *e)
 {
-	*kstackid = kernel_stacks ? bpf_get_stackid(ctx, &cap_stacks, 0) : -1;
-	*ustackid = user_stacks ? bpf_get_stackid(ctx, &cap_stacks, BPF_F_USER_STACK) : -1;
+	__u32 kframes = 0;
+
+	e->kbytes = e->ubytes = -1;
+	if (kernel_stacks) {
+		e->kbytes = bpf_get_stack(ctx, e->frames, stack_bytes, 0);
+		if (e->kbytes > 0)
+			kframes = e->kbytes / sizeof(__u64);
+	}
+	if (user_stacks)
+		e->ubytes = bpf_get_stack(ctx, &e->frames[kframes & STACK_MAX_DEPTH], stack_bytes,
+					  BPF_F_USER_STACK);
 }
 
-/* The check's result, with its stacks when the caller took them (kprobe entry). */
-static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, bool has_opts,
-				  const struct pending_check *p)
+/* Who checks, and the stacks; the result is set by the caller. */
+static __always_inline void fill_event(void *ctx, struct cap_event *e, int cap, __u32 opts,
+				       bool has_opts)
 {
 	__u64 id = current_ids(); /* as the tool's PID namespace numbers them */
-	struct cap_event *e;
 
-	if (seen_before(id >> 32, cap))
-		return 0;
-	e = event_reserve(sizeof(*e));
-	if (!e)
-		return 0;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cap = cap;
-	e->ret = ret;
 	e->opts = opts;
 	e->has_opts = has_opts;
-	if (p) {
-		e->kstackid = p->kstackid;
-		e->ustackid = p->ustackid;
-	} else {
-		take_stacks(ctx, &e->kstackid, &e->ustackid);
-	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	event_submit(ctx, e, sizeof(*e));
+	take_stacks(ctx, e);
+}
+
+/* Send e up to the end of its frames. */
+static __always_inline void send_event(void *ctx, struct cap_event *e)
+{
+	__u64 size = CAP_EVENT_HEADER_SIZE;
+
+	if (seen_before(e->pid, e->cap))
+		return;
+	if (e->kbytes > 0)
+		size += e->kbytes;
+	if (e->ubytes > 0)
+		size += e->ubytes;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	event_output(ctx, e, size);
+}
+
+static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, bool has_opts)
+{
+	__u32 zero = 0;
+	struct cap_event *e = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!e || !filter_current())
+		return 0;
+	fill_event(ctx, e, cap, opts, has_opts);
+	e->ret = ret;
+	send_event(ctx, e);
 	return 0;
 }
 
 /* The tracepoint (Linux 6.15+) fires as cap_capable() returns; it has no opts. */
-static __always_inline int on_cap_capable_tp(void *ctx, int cap, int ret)
-{
-	if (!filter_current())
-		return 0;
-	return report(ctx, cap, ret, 0, false, NULL);
-}
-
 SEC("tp_btf/cap_capable")
 int BPF_PROG(cap_capable_btf, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return on_cap_capable_tp(ctx, cap, ret);
+	return report(ctx, cap, ret, 0, false);
 }
 
 SEC("raw_tp/cap_capable")
 int BPF_PROG(cap_capable_raw, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return on_cap_capable_tp(ctx, cap, ret);
+	return report(ctx, cap, ret, 0, false);
 }
 
 /*
@@ -140,7 +158,7 @@ struct cap_capable_record {
 SEC("tracepoint/capability/cap_capable")
 int cap_capable_tp(struct cap_capable_record *ctx)
 {
-	return on_cap_capable_tp(ctx, ctx->cap, ctx->ret);
+	return report(ctx, ctx->cap, ctx->ret, 0, false);
 }
 
 /* Older kernels: the function itself, whose opts say audit and INSETID. */
@@ -148,9 +166,7 @@ SEC("fexit/cap_capable")
 int BPF_PROG(cap_capable_fexit, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
 {
-	if (!filter_current())
-		return 0;
-	return report(ctx, cap, ret, opts, true, NULL);
+	return report(ctx, cap, ret, opts, true);
 }
 
 /* Stacks are taken at entry: the return probe's would start at its trampoline. */
@@ -158,13 +174,13 @@ SEC("kprobe/cap_capable")
 int BPF_KPROBE(cap_capable_kprobe, const struct cred *cred, struct user_namespace *ns, int cap,
 	       unsigned int opts)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending_check p = { .cap = cap, .opts = opts };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	struct cap_event *e = bpf_map_lookup_elem(&scratch, &zero);
 
-	if (!filter_current())
+	if (!e || !filter_current())
 		return 0;
-	take_stacks(ctx, &p.kstackid, &p.ustackid);
-	if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
+	fill_event(ctx, e, cap, opts, true);
+	if (bpf_map_update_elem(&pending, &tid, e, BPF_ANY))
 		count_missed();
 	return 0;
 }
@@ -173,11 +189,12 @@ SEC("kretprobe/cap_capable")
 int BPF_KRETPROBE(cap_capable_kretprobe, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending_check *p = bpf_map_lookup_elem(&pending, &tid);
+	struct cap_event *e = bpf_map_lookup_elem(&pending, &tid);
 
-	if (!p)
+	if (!e)
 		return 0;
-	report(ctx, p->cap, ret, p->opts, true, p);
+	e->ret = ret;
+	send_event(ctx, e);
 	bpf_map_delete_elem(&pending, &tid);
 	return 0;
 }

@@ -14,16 +14,13 @@
 
 enum { OPT_UID_KEY = 0x100, OPT_STACK_DEPTH, OPT_STACK_STORAGE };
 
-#define STACK_STORAGE_UPSTREAM 1024 /* libbpf-tools' default */
-
 static struct {
 	bool kernel_stack;
 	bool user_stack;
 	bool extra;
 	enum unique_by unique;
 	long stack_depth;
-	long stack_storage;
-} opts = { .stack_depth = STACK_MAX_DEPTH, .stack_storage = STACK_STORAGE_UPSTREAM };
+} opts = { .stack_depth = STACK_MAX_DEPTH };
 
 static const struct opt_pick picks[] = {
 	{ OPT_PID, 'p', NULL, NULL },
@@ -43,8 +40,8 @@ static const struct argp_option options[] = {
 	  "Report each capability once per process (TYPE pid) or per cgroup (TYPE cgroup)", 0 },
 	{ "perf-max-stack-depth", OPT_STACK_DEPTH, "N", 0,
 	  "Frames kept of each stack (default and most: 127, or kernel.perf_event_max_stack)", 0 },
-	{ "stack-storage-size", OPT_STACK_STORAGE, "N", 0, "Distinct stacks kept (default 1024)",
-	  0 },
+	{ "stack-storage-size", OPT_STACK_STORAGE, "N", 0,
+	  "Accepted for compatibility: each check carries its own stacks, nothing to size", 0 },
 	{},
 };
 
@@ -97,8 +94,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			cli_parse_long("--perf-max-stack-depth", arg, 1, STACK_MAX_DEPTH);
 		return 0;
 	case OPT_STACK_STORAGE:
-		opts.stack_storage =
-			cli_parse_long("--stack-storage-size", arg, 1, STACK_STORAGE_MAX);
+		cli_parse_long("--stack-storage-size", arg, 1, STACK_STORAGE_MAX);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -120,17 +116,34 @@ static void opts_col(struct row *r, const char *head, const char *key, int width
 		row_int(r, head, key, width, v);
 }
 
-static struct stack_key event_stack_key(const struct cap_event *e)
+/* The frames copied into e: kernel first, then user; a count < 0 is an error. */
+static struct event_stacks event_stacks(const struct cap_event *e, size_t size)
 {
-	return (struct stack_key){ .pid = e->pid,
-				   .kstackid = e->kstackid,
-				   .ustackid = e->ustackid };
+	size_t room = (size - CAP_EVENT_HEADER_SIZE) / sizeof(__u64);
+	int k = e->kbytes < 0 ? e->kbytes : (int)(e->kbytes / sizeof(__u64));
+	int u = e->ubytes < 0 ? e->ubytes : (int)(e->ubytes / sizeof(__u64));
+
+	/* Never past what was received. */
+	if (k > (int)room)
+		k = room;
+	if (u > (int)room - (k > 0 ? k : 0))
+		u = room - (k > 0 ? k : 0);
+	return (struct event_stacks){
+		.pid = e->pid,
+		.kernel = e->frames,
+		.nkernel = k,
+		.user = e->frames + (k > 0 ? k : 0),
+		.nuser = u,
+	};
 }
+
+/* The size of the record being printed (the row sees only the record). */
+static size_t rec_size;
 
 static void cap_row(struct row *r, const void *rec)
 {
 	const struct cap_event *e = rec;
-	struct stack_key key;
+	struct event_stacks st;
 
 	row_hms(r, "TIME");
 	row_uint(r, "UID", "uid", -5, e->uid);
@@ -144,8 +157,8 @@ static void cap_row(struct row *r, const void *rec)
 	row_int(r, NULL, "ret", 0, e->ret);
 	opts_col(r, opts.extra ? "INSETID" : NULL, "insetid", 0, e, e->opts & CAP_OPT_INSETID);
 	if (r->mode == ROW_JSON && stacks) {
-		key = event_stack_key(e);
-		stacks_json_event(stacks, &r->j, &key);
+		st = event_stacks(e, rec_size);
+		stacks_json_event(stacks, &r->j, &st);
 	}
 }
 
@@ -155,26 +168,27 @@ static void print_header(void)
 }
 
 /* With -K/-U: the row, then (text) its stacks under it, named now, while the process runs. */
+/* With -K/-U: the row, then (text) its stacks under it, named now, while the process runs. */
 static int on_event(void *ctx, const void *data, size_t size)
 {
-	struct cap_event e;
-	struct stack_key key;
+	static struct cap_event e;
+	struct event_stacks st;
 
 	(void)ctx;
-	if (size < sizeof(e))
+	if (size < CAP_EVENT_HEADER_SIZE)
 		return 0;
-	memcpy(&e, data, sizeof(e));
+	rec_size = size < sizeof(e) ? size : sizeof(e);
+	memcpy(&e, data, rec_size);
 	row_print(cap_row, &e);
 	if (!common_opts.json) {
-		key = event_stack_key(&e);
-		stacks_print_event(stacks, &key);
+		st = event_stacks(&e, rec_size);
+		stacks_print_event(stacks, &st);
 	}
 	return 0;
 }
 
 static int after_load(void *ctx)
 {
-	struct capable_bpf *skel = ctx;
 	const struct stack_show show = {
 		.kernel = opts.kernel_stack,
 		.user = opts.user_stack,
@@ -182,7 +196,8 @@ static int after_load(void *ctx)
 		.kernel_from = "cap_capable",
 	};
 
-	stacks = stacks_new(bpf_map__fd(skel->maps.cap_stacks), &show);
+	(void)ctx;
+	stacks = stacks_new(-1, &show);
 	if (!stacks)
 		cli_warn("out of memory");
 	return stacks ? 0 : -1;
@@ -213,20 +228,18 @@ static int choose_hooks(struct capable_bpf *skel)
 	return hook_choose("the return of cap_capable", &ret, 1) < 0 ? -1 : 0;
 }
 
-/* The stack map: --stack-storage-size stacks of --perf-max-stack-depth frames, or one entry. */
-static int size_stacks(struct capable_bpf *skel)
+/* --perf-max-stack-depth, within kernel.perf_event_max_stack (bpf_get_stack() keeps to it). */
+static long stack_depth(void)
 {
-	struct bpf_map *map = skel->maps.cap_stacks;
-	long depth;
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_stack", "r");
+	long max = STACK_MAX_DEPTH;
 
-	if (!opts.kernel_stack && !opts.user_stack)
-		return stacks_size_map(map, 1);
-	if (stacks_size_map(map, opts.stack_storage))
-		return -1;
-	depth = bpf_map__value_size(map) / sizeof(__u64);
-	if (opts.stack_depth < depth)
-		depth = opts.stack_depth;
-	return bpf_map__set_value_size(map, depth * sizeof(__u64));
+	if (f) {
+		if (fscanf(f, "%ld", &max) != 1 || max <= 0)
+			max = STACK_MAX_DEPTH;
+		fclose(f);
+	}
+	return opts.stack_depth < max ? opts.stack_depth : max;
 }
 
 static int configure(struct capable_bpf *skel)
@@ -234,10 +247,7 @@ static int configure(struct capable_bpf *skel)
 	skel->rodata->kernel_stacks = opts.kernel_stack;
 	skel->rodata->user_stacks = opts.user_stack;
 	skel->rodata->unique_by = opts.unique;
-	if (size_stacks(skel)) {
-		cli_warn("cannot size the stack map");
-		return -1;
-	}
+	skel->rodata->stack_bytes = stack_depth() * sizeof(__u64);
 	return choose_hooks(skel);
 }
 
@@ -256,7 +266,7 @@ int main(int argc, char **argv)
 			.skel = skel->skeleton,
 			.row = with_stacks ? NULL : cap_row,
 			.rec_size = sizeof(struct cap_event),
-			.rec_min = sizeof(struct cap_event),
+			.rec_min = CAP_EVENT_HEADER_SIZE,
 			.on_event = with_stacks ? on_event : NULL,
 			.print_header = print_header,
 			.after_load = with_stacks ? after_load : NULL,

@@ -11,10 +11,15 @@
 /* --unique: report a capability once per process, or once per cgroup. */
 enum unique_by { UNIQUE_OFF, UNIQUE_PID, UNIQUE_CGROUP };
 
+/* Room for both stacks: kernel frames first, then user frames from index kframes. */
+#define CAP_STACK_SLOTS (2 * (STACK_MAX_DEPTH + 1))
+
 /*
  * One capability check.  opts is valid only with has_opts: the
  * capability:cap_capable tracepoint does not pass it (fexit and kprobe do).
- * Stack ids are -1 when not asked for, else bpf_get_stackid()'s answer.
+ * The stacks are copied into the event (bpf_get_stack(), no stack map that
+ * could fill up): kbytes and ubytes are the bytes of each, or a negative
+ * errno; the event is sent up to the end of its frames.
  */
 struct cap_event {
 	__u32 pid;
@@ -24,9 +29,12 @@ struct cap_event {
 	__s32 ret;
 	__u32 opts;
 	__u8 has_opts;
-	__s32 kstackid;
-	__s32 ustackid;
+	__s32 kbytes;
+	__s32 ubytes;
 	char comm[TASK_COMM_LEN];
+	__u64 frames[CAP_STACK_SLOTS];
 };
+
+#define CAP_EVENT_HEADER_SIZE (sizeof(struct cap_event) - CAP_STACK_SLOTS * sizeof(__u64))
 
 #endif
