@@ -31,8 +31,8 @@ chown_as() {
 # rows FILE PID: the CAP_CHOWN rows of process PID (text form).
 rows() { awk -v pid="$2" '$3 == pid && $6 == 0' "$1"; }
 
-# --- best path: tp_btf; -x columns, -K and -U stacks ---------------------------
-start_tool "$TMP/out" capable -v -x -K -U || bail_out "capable starts" "$(cat "$TMP/out.err")"
+# --- best path: tp_btf; -x columns, -K and -U stacks (-n: both marked names) ---
+start_tool "$TMP/out" capable -v -x -K -U -n "_$u" || bail_out "capable starts" "$(cat "$TMP/out.err")"
 chown_as nobody "cd_$u" "$TMP/d" 2
 chown_as root "ca_$u" "$TMP/a" 1
 wait_for "$TMP/out" "ca_$u"

@@ -271,6 +271,8 @@ int main(int argc, char **argv)
 			.print_header = print_header,
 			.after_load = with_stacks ? after_load : NULL,
 			.ctx = skel,
+			/* Events with stacks are up to 2 KiB: room for a burst of them. */
+			.ring_bytes = with_stacks ? 2 << 20 : 0,
 		});
 	stacks_free(stacks);
 	capable_bpf__destroy(skel);
