@@ -70,6 +70,12 @@ struct stack_show {
 	bool kernel, user; /* which stacks were recorded and are shown */
 	bool delimited;	   /* "-" (folded) or "--" between user and kernel frames */
 	bool annotate;	   /* "_[k]" after kernel frame names */
+	/*
+	 * Kernel stacks start at this function when it is in them: the frames
+	 * above it are the hook's (the BPF program, a tracepoint's runners,
+	 * which vary with the probes attached).  NULL: every frame.
+	 */
+	const char *kernel_from;
 	enum stack_format format;
 };
 
@@ -99,5 +105,25 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
  * missed on the BPF side, and reported by the runner with the events lost).
  */
 void stacks_print_counts(struct stacks *s, int counts_fd);
+
+/*
+ * The stacks of one event, copied into it on the BPF side (bpf_get_stack():
+ * no stack map, which a long run of distinct stacks would fill), printed with
+ * it (capable -K/-U; stacks_new() may then have -1 for the stack map).  Named
+ * as they are printed: the user frames while the process of pid runs.  Text:
+ * the frames under the event's line, as STACK_MULTILINE has them (kernel leaf
+ * first, then user).  JSON: "user_stack" and "kernel_stack" arrays, root
+ * first as STACK_JSON (null for a stack that could not be read), added to the
+ * event's object.
+ */
+struct event_stacks {
+	__u32 pid;
+	const __u64 *kernel, *user; /* frames, leaf first */
+	int nkernel, nuser;	    /* how many; < 0: bpf_get_stack()'s error (-EFAULT: none) */
+};
+
+struct json;
+void stacks_print_event(struct stacks *s, const struct event_stacks *e);
+void stacks_json_event(struct stacks *s, struct json *j, const struct event_stacks *e);
 
 #endif

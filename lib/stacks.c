@@ -336,6 +336,19 @@ static bool stack_id_missed(__s32 id)
 	return id < 0 && id != -EFAULT;
 }
 
+/* The frames above the first in function from (the hook's own), if it is in the stack. */
+static void drop_hook_frames(struct side *k, const char *from)
+{
+	int i;
+
+	for (i = 0; i < k->n && (!k->names[i] || strcmp(k->names[i], from)); i++)
+		;
+	if (i == k->n)
+		return;
+	k->n -= i;
+	memmove(k->names, k->names + i, k->n * sizeof(k->names[0]));
+}
+
 static void kernel_side(struct stacks *s, __s32 id, struct side *k)
 {
 	__u64 ips[STACK_MAX_DEPTH];
@@ -356,6 +369,8 @@ static void kernel_side(struct stacks *s, __s32 id, struct side *k)
 	for (; k->n < n; k->n++)
 		k->names[k->n] =
 			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+	if (s->show.kernel_from)
+		drop_hook_frames(k, s->show.kernel_from);
 }
 
 static void user_side(struct stacks *s, const struct stack_key *key, struct side *u)
@@ -444,9 +459,8 @@ static void print_frames(const struct stack_show *show, const struct side *side,
 	}
 }
 
-/* BCC's layout: kernel frames leaf first, then user frames, then "- comm (pid)" and count. */
-static void print_multiline(const struct stack_show *show, const struct row *r,
-			    const struct side *k, const struct side *u)
+/* Kernel frames leaf first, then user frames, a line each. */
+static void print_sides(const struct stack_show *show, const struct side *k, const struct side *u)
 {
 	if (show->kernel) {
 		if (k->state == SIDE_MISSED)
@@ -460,6 +474,13 @@ static void print_multiline(const struct stack_show *show, const struct row *r,
 			puts("    [Missed User Stack]");
 		print_frames(show, u, false);
 	}
+}
+
+/* BCC's layout: kernel frames leaf first, then user frames, then "- comm (pid)" and count. */
+static void print_multiline(const struct stack_show *show, const struct row *r,
+			    const struct side *k, const struct side *u)
+{
+	print_sides(show, k, u);
 	printf("    %-16s ", "-");
 	print_escaped(stdout, r->key->comm, sizeof(r->key->comm));
 	printf(" (%u)\n        %llu\n\n", r->key->pid, (unsigned long long)r->count);
@@ -677,4 +698,58 @@ void stacks_print_counts(struct stacks *s, int counts_fd)
 			 (mono_ns() - t0) / 1e6);
 	free(rows);
 	free(recs);
+}
+
+/* ------------------------------------------------------- one event's stacks */
+
+/* One side of an event's stack: named now (user frames while the process runs). */
+static void frames_side(struct stacks *s, __u32 pid, const __u64 *ips, int n, bool kernel,
+			struct side *side)
+{
+	struct sym sym;
+
+	side->n = 0;
+	side->err = n;
+	side->state = n < 0 ? (stack_id_missed(n) ? SIDE_MISSED : SIDE_EMPTY) : SIDE_OK;
+	if (n > STACK_MAX_DEPTH)
+		n = STACK_MAX_DEPTH;
+	for (; side->n < n; side->n++) {
+		if (kernel)
+			side->names[side->n] =
+				ksyms_resolve(s->ks, lookup_addr(ips[side->n], side->n), &sym)
+					? sym.name
+					: NULL;
+		else
+			side->names[side->n] = user_frame(s, pid, ips, side->n);
+	}
+	if (kernel && s->show.kernel_from)
+		drop_hook_frames(side, s->show.kernel_from);
+}
+
+static void event_sides(struct stacks *s, const struct event_stacks *e, struct side *k,
+			struct side *u)
+{
+	frames_side(s, e->pid, e->kernel, s->show.kernel ? e->nkernel : -EFAULT, true, k);
+	frames_side(s, e->pid, e->user, s->show.user ? e->nuser : -EFAULT, false, u);
+}
+
+void stacks_print_event(struct stacks *s, const struct event_stacks *e)
+{
+	struct side k, u;
+
+	event_sides(s, e, &k, &u);
+	print_sides(&s->show, &k, &u);
+	stacks_tidy(s);
+}
+
+void stacks_json_event(struct stacks *s, struct json *j, const struct event_stacks *e)
+{
+	struct side k, u;
+
+	event_sides(s, e, &k, &u);
+	if (s->show.user)
+		json_side(j, &s->show, "user_stack", &u, false);
+	if (s->show.kernel)
+		json_side(j, &s->show, "kernel_stack", &k, true);
+	stacks_tidy(s);
 }
