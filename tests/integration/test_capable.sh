@@ -22,9 +22,9 @@ chown_as() {
 	local who=$1 name=$2 out=$3 n=$4
 	shift 4
 	if [ "$who" = nobody ]; then
-		run_as_nobody "$TMP/$name" "$file" 65534 "$n" 300 "$@" >"$out"
+		run_as_nobody "$TMP/$name" "$file" 65534 "$n" "${LIVE_MS:-300}" "$@" >"$out"
 	else
-		"$TMP/$name" "$file" 4242 "$n" 300 "$@" >"$out"
+		"$TMP/$name" "$file" 4242 "$n" "${LIVE_MS:-300}" "$@" >"$out"
 	fi
 }
 
@@ -33,12 +33,22 @@ rows() { awk -v pid="$2" '$3 == pid && $6 == 0' "$1"; }
 
 # --- best path: tp_btf; -x columns, -K and -U stacks (-n: both marked names) ---
 start_tool "$TMP/out" capable -v -x -K -U -n "_$u" || bail_out "capable starts" "$(cat "$TMP/out.err")"
-chown_as nobody "cd_$u" "$TMP/d" 2
-chown_as root "ca_$u" "$TMP/a" 1
+# The workloads live on until capable has stopped: -U names user frames while
+# their process runs, and a loaded machine may print late.
+LIVE_MS=20000 chown_as nobody "cd_$u" "$TMP/d" 2 &
+live1=$!
+LIVE_MS=20000 chown_as root "ca_$u" "$TMP/a" 1 &
+live2=$!
+on_exit "pkill -P $live1; pkill -P $live2"
+wait_for "$TMP/d" EPERM && wait_for "$TMP/a" '^0$'
 wait_for "$TMP/out" "ca_$u"
 sleep 0.2
 stop_tool INT
-check "stops with status 0" test $? = 0
+rc=$?
+pkill -P "$live1"
+pkill -P "$live2"
+wait "$live1" "$live2" 2>/dev/null
+check "stops with status 0" test $rc = 0
 check_path "the best path: tp_btf, ring buffer" "$TMP/out.err" cap_capable=tp_btf kinds=tp_btf \
 	buffer=ringbuf
 dpid=$(head -n 1 "$TMP/d") apid=$(head -n 1 "$TMP/a")
