@@ -15,6 +15,18 @@
  */
 #include "syscall_names.h"
 
+#include <bpf/bpf_tracing.h>
+
+/*
+ * Argument n (1 to 6) of the call being traced, from the user registers the
+ * task saved at entry (an exit-only tool reads its arguments there: the
+ * _SYSCALL macros know where each architecture keeps them; arm64 has
+ * overwritten x0 with the result and reads orig_x0).  core: regs is not a
+ * pointer the verifier knows (raw_tp), so the register is read with a helper.
+ */
+#define SYSCALL_ARG(regs, n, core) \
+	((core) ? PT_REGS_PARM##n##_CORE_SYSCALL(regs) : PT_REGS_PARM##n##_SYSCALL(regs))
+
 #if defined(__TARGET_ARCH_x86)
 #define USER64_CS 0x33
 

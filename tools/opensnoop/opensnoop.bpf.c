@@ -218,16 +218,11 @@ static __always_inline void report(void *ctx, const struct open_args *a, long re
 	}
 }
 
-/*
- * The arguments from the user registers saved at syscall entry (the _SYSCALL
- * macros know where each architecture keeps them: arm64 has overwritten x0
- * with the result and reads orig_x0).  core: regs is not a pointer the
- * verifier knows (raw_tp), so each register is read with a helper.
- */
+/* The arguments from the user registers saved at syscall entry (SYSCALL_ARG). */
 static __always_inline void args_from_regs(struct open_args *a, struct pt_regs *regs,
 					   enum open_syscall sys, bool core)
 {
-#define REG(n) (core ? PT_REGS_PARM##n##_CORE_SYSCALL(regs) : PT_REGS_PARM##n##_SYSCALL(regs))
+#define REG(n) SYSCALL_ARG(regs, n, core)
 	a->sys = sys;
 	if (sys == SYS_OPEN) {
 		a->dfd = AT_FDCWD;

@@ -88,15 +88,11 @@ static __always_inline void report(void *ctx, const struct stat_args *a, long re
 	event_output(ctx, e, STAT_EVENT_HEADER_SIZE + len);
 }
 
-/*
- * The path and directory arguments, from the registers saved at syscall
- * entry.  core: regs is not a pointer the verifier knows (raw_tp), so each
- * register is read with a helper.
- */
+/* The path and directory arguments, from the registers saved at syscall entry (SYSCALL_ARG). */
 static __always_inline void args_from_regs(struct stat_args *a, struct pt_regs *regs,
 					   enum stat_syscall sys, bool core)
 {
-#define REG(n) (core ? PT_REGS_PARM##n##_CORE_SYSCALL(regs) : PT_REGS_PARM##n##_SYSCALL(regs))
+#define REG(n) SYSCALL_ARG(regs, n, core)
 	a->sys = sys;
 	if (has_dirfd(sys)) {
 		a->dfd = REG(1);
