@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mountsnoop: trace mount(), umount2() and the new mount API system wide, with their result. */
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -514,7 +515,8 @@ static void mount_row(struct row *r, const void *rec)
 	json_int(&r->j, "ret", e->ret);
 	if (e->ret < 0)
 		json_str(&r->j, "error", errno_name(e->ret));
-	json_uint(&r->j, "lat_ns", e->lat_ns);
+	if (e->status & LAT_READ)
+		json_uint(&r->j, "lat_ns", e->lat_ns);
 	for (i = 0; i < calls[e->call].nargs; i++)
 		json_arg(&r->j, e, i);
 }
@@ -545,18 +547,19 @@ static void no_header(void)
 static int choose_hooks(struct mountsnoop_bpf *skel)
 {
 	typeof(skel->progs) *p = &skel->progs;
+	/* With bpf_task_pt_regs() (Linux 5.15) the exit alone sees the arguments; -d shows LAT. */
+	bool alone = !opts.detailed && probe_helper("task_pt_regs", BPF_FUNC_task_pt_regs);
+#define CALL(c)                                                                         \
+	alone ? (struct syscall_pair){ NULL, p->c##_exit_regs } : (struct syscall_pair) \
+	{                                                                               \
+		p->c##_enter, p->c##_exit                                               \
+	}
 	const struct syscall_pair tp[] = {
-		{ p->mount_enter, p->mount_exit },
-		{ p->umount_enter, p->umount_exit },
-		{ p->fsopen_enter, p->fsopen_exit },
-		{ p->fsconfig_enter, p->fsconfig_exit },
-		{ p->fsmount_enter, p->fsmount_exit },
-		{ p->move_mount_enter, p->move_mount_exit },
-		{ p->open_tree_enter, p->open_tree_exit },
-		{ p->fspick_enter, p->fspick_exit },
-		{ p->mount_setattr_enter, p->mount_setattr_exit },
-		{ p->open_tree_attr_enter, p->open_tree_attr_exit },
+		CALL(mount),	     CALL(umount),	   CALL(fsopen),    CALL(fsconfig),
+		CALL(fsmount),	     CALL(move_mount),	   CALL(open_tree), CALL(fspick),
+		CALL(mount_setattr), CALL(open_tree_attr),
 	};
+#undef CALL
 	const struct syscall_pair raw = { p->sys_enter_raw, p->sys_exit_raw };
 
 	return syscall_hooks_choose(skel->obj, "mount()", tp, ARRAY_SIZE(tp), &raw) < 0 ? -1 : 0;

@@ -69,6 +69,7 @@ struct mount_attr_vals {
 
 /* Bits of mount_event::status. */
 #define ATTR_READ 0x10 /* attr holds what the call passed; bits 0-3: str[i] truncated */
+#define LAT_READ  0x20 /* lat_ns was measured (the entry was traced) */
 
 /* str[] holds as many strings as the call has; the record ends after them. */
 struct mount_event {

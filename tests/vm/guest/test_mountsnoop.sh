@@ -3,9 +3,10 @@
 # umount2 after it, on every hook kind and buffer (avoid=tracepoint:
 # raw_syscalls, as on kernels without syscall tracepoints).
 . /tests/lib.sh
-for path in best avoid=ringbuf avoid=tracepoint; do
+for path in best avoid=task_pt_regs avoid=ringbuf avoid=tracepoint; do
 	case $path in
-	best) want="kinds=tracepoint sys_enter_mount=tracepoint sys_exit_umount=tracepoint buffer=ringbuf core=cut" ;;
+	best) want="kinds=tracepoint sys_enter_mount=- sys_exit_mount=tracepoint sys_exit_umount=tracepoint buffer=ringbuf core=cut" ;;
+	avoid=task_pt_regs) want="kinds=tracepoint sys_enter_mount=tracepoint sys_exit_umount=tracepoint" ;;
 	avoid=ringbuf) want="kinds=tracepoint buffer=perfbuf" ;;
 	avoid=tracepoint) want="kinds=raw_tp sys_enter=raw_tp sys_exit=raw_tp buffer=ringbuf" ;;
 	esac
