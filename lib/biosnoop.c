@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Block requests and their submitters (biosnoop, biotop); see include/biosnoop.h. */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "biosnoop.h"

@@ -88,10 +88,13 @@ fi
 
 # Linux 6.1's path, forced: block_getrq, matched to the request by its first bio.
 name="block_getrq (the 6.1 path) names the same submitters"
-if BPFSCOPE_AVOID=block_io_start run getrq --json -v -d "$A"; then
+if BPFSCOPE_AVOID=block_io_start run getrq --json -t -v -d "$A"; then
 	check_path "BPFSCOPE_AVOID=block_io_start takes block_getrq" "$TMP/getrq.err" \
 		kinds=tp_btf block_getrq=tp_btf block_io_start=-
 	check_rows "$name" "$TMP/getrq"
+	t=$(jq -r --arg w $W 'select(.comm == $w) | .time | test("^[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}$")' \
+		"$TMP/getrq" | sort -u)
+	check "--json -t: \"time\" is HH:MM:SS.mmm" test "$t" = true
 fi
 
 # Raw tracepoints and the perf buffer, text, -Q with an I/O scheduler, -t.

@@ -80,22 +80,47 @@ static char *stamp_hms_ms(__u64 ktime_ns, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * blk_dev_name reads sysfs on every call (a number may name another disk by
+ * now): 5 us an event.  Names are kept here for a second instead.
+ */
+static const char *disk_name(__u32 dev)
+{
+	static struct {
+		__u32 dev;
+		unsigned long long at;
+		char name[BLK_NAME_LEN];
+	} cache[16];
+	static unsigned int next;
+	unsigned long long now = mono_ns();
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cache); i++) {
+		if (cache[i].at && cache[i].dev == dev && now - cache[i].at < 1000000000ULL)
+			return cache[i].name;
+	}
+	i = next++ % ARRAY_SIZE(cache);
+	cache[i].dev = dev;
+	cache[i].at = now;
+	snprintf(cache[i].name, sizeof(cache[i].name), "%s", blk_dev_name(dev));
+	return cache[i].name;
+}
+
 static void bio_row(struct row *r, const void *rec)
 {
 	const struct bio_event *e = rec;
 	char when[32] = "", rwbs[BLK_RWBS_LEN] = "", num[32];
-	bool text = r->mode == ROW_TEXT;
+	bool head = r->mode == ROW_HEADER;
 
 	if (gopts.time)
-		row_str(r, "TIMESTAMP", "time", -12, text ? stamp_hms_ms(e->ts_ns, when, 32) : when,
+		row_str(r, "TIMESTAMP", "time", -12, head ? when : stamp_hms_ms(e->ts_ns, when, 32),
 			sizeof(when));
 	row_secs(r, NULL, e->ts_ns);
 	if (!gopts.time)
 		row_double(r, "TIME(s)", NULL, -11, 6, secs_since_start(e->ts_ns));
 	row_str(r, "COMM", "comm", -14, e->known ? e->comm : "?", sizeof(e->comm));
 	row_uint(r, "PID", "pid", -7, e->pid);
-	row_str(r, "DISK", "disk", -7, r->mode == ROW_HEADER ? "" : blk_dev_name(e->dev),
-		BLK_NAME_LEN);
+	row_str(r, "DISK", "disk", -7, head ? "" : disk_name(e->dev), BLK_NAME_LEN);
 	row_str(r, NULL, "dev", 0, blk_dev_str(e->dev, num, sizeof(num)), sizeof(num));
 	row_str(r, "T", "rwbs", -4, blk_rwbs(e->cmd_flags, rwbs, sizeof(rwbs)), sizeof(rwbs));
 	row_uint(r, "SECTOR", "sector", -10, e->sector);
