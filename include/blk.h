@@ -101,6 +101,14 @@ const char *blk_op_name(uint32_t cmd_flags);
  * operation ("Op<N>" if unnamed).  Returns buf, cut to len.
  */
 char *blk_flags_label(uint32_t cmd_flags, char *buf, size_t len);
+/*
+ * The kernel's short form of a request type, as its block tracepoints print
+ * it (rwbs): "F" for a preflush, the operation (R, W, D, DE for a secure
+ * erase, F for a flush, N for any other), then F (FUA), A (readahead), S
+ * (sync), M (metadata): "WS", "FWFS", "RA".  BLK_RWBS_LEN bytes hold any.
+ */
+#define BLK_RWBS_LEN 8
+char *blk_rwbs(uint32_t cmd_flags, char *buf, size_t len);
 
 /* Tests: read ROOT/sys/... and ROOT/proc/partitions (NULL or "": the real ones). */
 void blk_set_root(const char *root);

@@ -393,6 +393,53 @@ char *blk_flags_label(uint32_t cmd_flags, char *buf, size_t len)
 	return buf;
 }
 
+/* Is the flag called enumerator ("__REQ_SYNC") set in cmd_flags? */
+static bool flag_named(uint32_t cmd_flags, const char *enumerator)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
+		if (!strcmp(flag_names[i].enumerator, enumerator))
+			return flag_set(cmd_flags, i);
+	}
+	return false;
+}
+
+char *blk_rwbs(uint32_t cmd_flags, char *buf, size_t len)
+{
+	static const struct {
+		const char *op, *letters;
+	} ops[] = {
+		{ "Read", "R" },    { "Write", "W" },	     { "WriteSame", "W" },
+		{ "Discard", "D" }, { "SecureErase", "DE" }, { "Flush", "F" },
+	};
+	static const struct {
+		const char *enumerator, *letter;
+	} after[] = {
+		{ "__REQ_FUA", "F" },
+		{ "__REQ_RAHEAD", "A" },
+		{ "__REQ_SYNC", "S" },
+		{ "__REQ_META", "M" },
+	};
+	const char *op = blk_op_name(cmd_flags), *letters = "N";
+	char s[BLK_RWBS_LEN] = "";
+	size_t i;
+
+	if (flag_named(cmd_flags, "__REQ_PREFLUSH"))
+		strcat(s, "F");
+	for (i = 0; op && i < ARRAY_SIZE(ops); i++) {
+		if (!strcmp(op, ops[i].op))
+			letters = ops[i].letters;
+	}
+	strcat(s, letters);
+	for (i = 0; i < ARRAY_SIZE(after); i++) {
+		if (flag_named(cmd_flags, after[i].enumerator))
+			strcat(s, after[i].letter);
+	}
+	snprintf(buf, len, "%s", s);
+	return buf;
+}
+
 static int set_rodata(struct bpf_object *obj, const char *name, const void *val, size_t size)
 {
 	int err = obj_set_rodata(obj, name, val, size);

@@ -224,6 +224,7 @@ static void test_flags(void)
 		  "Write");
 	CHECK("without BTF: the mask is the op bits", blk_flags_mask() == 0xff, "0x%x",
 	      blk_flags_mask());
+	CHECK_STR("without BTF: rwbs names no flag", blk_rwbs(1 | 1U << 11, buf, 128), "W");
 
 	k = made_up_btf();
 	if (!k) {
@@ -242,6 +243,13 @@ static void test_flags(void)
 	      blk_flags_mask());
 	CHECK_STR("a label cut to its buffer", blk_flags_label(1 | 1U << 11 | 1U << 15, buf, 8),
 		  "Idle-Sy");
+	CHECK_STR("rwbs: a sync write", blk_rwbs(1 | 1U << 11 | 1U << 15, buf, sizeof(buf)), "WS");
+	CHECK_STR("rwbs: the flags in the kernel's order",
+		  blk_rwbs(1 | 1U << 11 | 1U << 12 | 1U << 17, buf, sizeof(buf)), "WFSM");
+	CHECK_STR("rwbs: a read", blk_rwbs(0, buf, sizeof(buf)), "R");
+	CHECK_STR("rwbs: a discard", blk_rwbs(3, buf, sizeof(buf)), "D");
+	CHECK_STR("rwbs: other operations are N", blk_rwbs(19, buf, sizeof(buf)), "N");
+	CHECK_STR("rwbs cut to its buffer", blk_rwbs(1 | 1U << 11, buf, 2), "W");
 	CHECK("block_rq_insert(q, rq) has the queue argument",
 	      blk_tp_has_queue_arg(k, "block_rq_insert"), "%s", "no");
 	CHECK("block_rq_issue(rq) has none", !blk_tp_has_queue_arg(k, "block_rq_issue"), "%s",
