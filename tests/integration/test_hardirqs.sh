@@ -4,7 +4,7 @@
 # reads and at most what /proc/interrupts counted, in every mode and on every
 # hook kind, and the --cpu and -c filters must keep only their share.
 . "$(dirname "$0")/../lib.sh"
-need jq dd nice
+need jq dd taskset
 
 [ -x "$BIN/hardirqs" ] || skip_all "bin/hardirqs is not built"
 
@@ -45,7 +45,8 @@ irqnum=$(awk -v n="$(echo "$irqs" | head -n 1)" '$NF == n { sub(":", "", $1); pr
 irqcpu=$(cut -d, -f1 "/proc/irq/$irqnum/effective_affinity_list" 2>/dev/null | cut -d- -f1)
 [ -n "$irqcpu" ] || irqcpu=0
 
-# The spinner of the -c check: a nice 19 busy loop on that CPU, in its own cgroup.
+# The spinner of the -c check: a busy loop on that CPU (for the reads, 0.1-0.5 s),
+# in its own cgroup.
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 cg= cgempty=
 if [ -n "$cg2" ] && cg=$cg2/$(marker hardirqs) && mkdir "$cg" 2>/dev/null; then
@@ -83,7 +84,7 @@ for ((i = 0; i < ${#runs[@]}; i += 2)); do
 done
 spin=
 if [ -n "$cg" ]; then
-	sh -c "echo \$\$ >$cg/cgroup.procs; exec taskset -c $irqcpu nice -n 19 sh -c 'while :; do :; done'" &
+	sh -c "echo \$\$ >$cg/cgroup.procs; exec taskset -c $irqcpu sh -c 'while :; do :; done'" &
 	spin=$!
 	on_exit "kill $spin"
 fi
@@ -105,6 +106,11 @@ max=$(delta "$TMP/before" "$TMP/after" "$irq")
 # text_count FILE: the disk handler's count (or time) in a text table.
 text_count() { awk -v n="$irq" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
 json_field() { jq -r --arg n "$irq" "[.hardirqs[] | select(.hardirq == \$n) | .$2] | add // 0" "$1"; }
+# missed RUN: the events the run reported missed (a classic tracepoint's program
+# is skipped while another tracing program runs on that CPU: an interrupt
+# arriving in one); the least a run must count is the reads less those.
+missed() { sed -n 's/^hardirqs: \([0-9]*\) events missed.*/\1/p' "$TMP/$1.err" | awk '{ n += $1 } END { print n + 0 }'; }
+low() { echo $((nreads - $(missed "$1"))); }
 # in_range WHAT GOT LOW HIGH
 in_range() {
 	if [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
@@ -123,12 +129,12 @@ else
 	fail "hardirqs -C: HARDIRQ TOTAL_count table" "$(head -c 400 "$TMP/count")"
 fi
 in_range "-C counts $irq for $nreads direct reads, no more than /proc/interrupts" \
-	"$(text_count "$TMP/count")" $nreads "$max"
+	"$(text_count "$TMP/count")" "$(low count)" "$max"
 
 # Default mode in JSON: the count, and the time in usecs (and nsecs with -N).
 n=$(json_field "$TMP/time" count)
 us=$(json_field "$TMP/time" total)
-in_range "--json: count of $irq" "$n" $nreads "$max"
+in_range "--json: count of $irq" "$n" "$(low time)" "$max"
 if [ "$(jq -r .unit "$TMP/time")" = usecs ] && [ "$us" -ge 1 ] && [ "$us" -le $((n * 1000)) ]; then
 	ok "hardirqs --json: time in usecs, 0 < total <= 1 ms per interrupt ($us us for $n)"
 else
@@ -136,7 +142,7 @@ else
 fi
 n=$(json_field "$TMP/nsecs" count)
 ns=$(json_field "$TMP/nsecs" total)
-if [ "$(jq -r .unit "$TMP/nsecs")" = nsecs ] && [ "$n" -ge $nreads ] && [ "$ns" -ge $((n * 50)) ] &&
+if [ "$(jq -r .unit "$TMP/nsecs")" = nsecs ] && [ "$n" -ge "$(low nsecs)" ] && [ "$ns" -ge $((n * 50)) ] &&
    [ "$ns" -le $((n * 1000000)) ]; then
 	ok "hardirqs --json -N: time in nsecs, 50 ns..1 ms per interrupt ($ns ns for $n)"
 else
@@ -149,7 +155,7 @@ hist_total() {
 		in_s && / -> / { n += $5 } END { print n + 0 }' "$1"
 }
 if grep -q "^hardirq = $irq\$" "$TMP/dist" && grep -q '^ *usecs *: count *distribution' "$TMP/dist"; then
-	in_range "-d: the $irq histogram counts the reads" "$(hist_total "$TMP/dist")" $nreads "$max"
+	in_range "-d: the $irq histogram counts the reads" "$(hist_total "$TMP/dist")" "$(low dist)" "$max"
 else
 	fail "hardirqs -d: a histogram for $irq" "$(head -c 400 "$TMP/dist")"
 fi
@@ -158,7 +164,7 @@ fi
 c0=$(text_count "$TMP/cpu0")
 c1=$(text_count "$TMP/cpu1")
 if [ "$c0" -le "$(delta "$TMP/before" "$TMP/after" "$irq" 0)" ] &&
-   [ "$c1" -le "$(delta "$TMP/before" "$TMP/after" "$irq" 1)" ] && [ $((c0 + c1)) -ge $nreads ]; then
+   [ "$c1" -le "$(delta "$TMP/before" "$TMP/after" "$irq" 1)" ] && [ $((c0 + c1)) -ge $(($(low cpu0) - $(missed cpu1))) ]; then
 	ok "hardirqs --cpu: CPU 0 $c0, CPU 1 $c1: each within its own /proc/interrupts column"
 else
 	fail "hardirqs --cpu" "CPU 0 $c0 (handled $(delta "$TMP/before" "$TMP/after" "$irq" 0)), CPU 1 $c1 (handled $(delta "$TMP/before" "$TMP/after" "$irq" 1))"
@@ -170,10 +176,11 @@ for name in raw tp; do
 	[ $name = tp ] && kind=tracepoint
 	check_path "hardirqs -C, BPFSCOPE_AVOID=${avoid[$name]}: $kind" "$TMP/$name.err" \
 		kinds=$kind irq_handler_entry=$kind irq_handler_exit=-
-	in_range "-C on $kind counts $irq" "$(text_count "$TMP/$name")" $nreads "$max"
+	in_range "-C on $kind counts $irq" "$(text_count "$TMP/$name")" "$(low $name)" "$max"
 	check_path "hardirqs, BPFSCOPE_AVOID=${avoid[$name]}: $kind" "$TMP/${name}time.err" \
 		kinds=$kind irq_handler_entry=$kind irq_handler_exit=$kind
-	in_range "timed on $kind counts $irq" "$(json_field "$TMP/${name}time" count)" $nreads "$max"
+	in_range "timed on $kind counts $irq" "$(json_field "$TMP/${name}time" count)" \
+		"$(low ${name}time)" "$max"
 done
 
 # -c: interrupts arriving while a task of the cgroup runs.  The spinner keeps
@@ -185,7 +192,7 @@ if [ -n "$cg" ]; then
 	none=$(text_count "$TMP/cgempty")
 	if [ "$oncpu" -lt $((nreads / 2)) ]; then
 		skip "hardirqs -c CGROUP" "$irq was handled on CPU $irqcpu only $oncpu times"
-	elif [ "$got" -ge $((nreads / 4)) ] && [ "$got" -le "$oncpu" ] && [ "$none" = 0 ]; then
+	elif [ "$got" -ge 10 ] && [ "$got" -le "$oncpu" ] && [ "$none" = 0 ]; then
 		ok "hardirqs -c CGROUP: $got of the $oncpu on CPU $irqcpu interrupted the spinner's cgroup, none an empty one"
 	else
 		fail "hardirqs -c CGROUP" "spinner's cgroup: $got, empty cgroup $none, CPU $irqcpu handled $oncpu"
