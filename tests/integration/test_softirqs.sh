@@ -6,7 +6,7 @@
 need jq cc taskset
 
 [ -x "$BIN/softirqs" ] || skip_all "bin/softirqs is not built"
-name=sirq$$_$RANDOM	# the workload's comm: unique to this run, < 16 chars
+name=si$$_$RANDOM	# the workload's comm: unique to this run, < 16 chars
 cc -O1 -o "$TMP/$name" "$TOP/tests/integration/helpers/softirqs_pingpong.c" ||
 	bail_out "softirqs: build the workload" "cc failed"
 ncpu=$(nproc)

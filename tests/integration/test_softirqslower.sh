@@ -7,7 +7,7 @@
 need jq cc taskset
 
 [ -x "$BIN/softirqslower" ] || skip_all "bin/softirqslower is not built"
-name=sirqs$$_$RANDOM	# the workload's comm: unique to this run, < 16 chars
+name=sl$$_$RANDOM	# the workload's comm: unique to this run, < 16 chars
 cc -O1 -o "$TMP/$name" "$TOP/tests/integration/helpers/softirqs_pingpong.c" ||
 	bail_out "softirqslower: build the workload" "cc failed"
 cpu=$(($(nproc) - 1))
