@@ -6,7 +6,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "bpf/biosnoop.bpf.h"
+#include "bpf/blkreq.bpf.h"
 #include "bpf/events.bpf.h"
 #include "biosnoop.h"
 

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <biosnoop.h> /* include/biosnoop.h: "biosnoop.h" is this folder's */
 #include "blk.h"
+#include "blkreq.h"
 #include "tool.h"
 #include "biosnoop.h"
 #include "biosnoop.skel.h"
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 		return 1;
 	skel->rodata->queued = opts.queued;
 	skel->rodata->min_ns = opts.min_ms * 1000000ULL;
-	if (!biosnoop_configure(skel->obj, opts.disk_dev, opts.queued))
+	if (!blkreq_configure(skel->obj, opts.disk_dev, opts.queued))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
 			.row = bio_row,

@@ -5,7 +5,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "bpf/biosnoop.bpf.h"
+#include "bpf/blkreq.bpf.h"
 #include "bpf/maps.bpf.h"
 #include "biotop.h"
 

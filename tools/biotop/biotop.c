@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "biosnoop.h"
+#include "blkreq.h"
 #include "blk.h"
 #include "hist.h"
 #include "tool.h"
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	skel = TOOL_OPEN(biotop_bpf);
 	if (!skel)
 		return 1;
-	if (!biosnoop_configure(skel->obj, 0, false))
+	if (!blkreq_configure(skel->obj, 0, false))
 		err = tool_run_intervals(&(struct tool_intervals){
 			.skel = skel->skeleton,
 			.print_interval = print_top,

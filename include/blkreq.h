@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The user side of include/bpf/biosnoop.bpf.h (biosnoop, biotop): block
+ * The user side of include/bpf/blkreq.bpf.h (biosnoop, biotop): block
  * requests with the task that submitted them.
  *
  *	skel = TOOL_OPEN(foo_bpf);
- *	if (biosnoop_configure(skel->obj, opts.dev, opts.queued))
+ *	if (blkreq_configure(skel->obj, opts.dev, opts.queued))
  *		... (said why)
  */
-#ifndef BPFSCOPE_BIOSNOOP_H
-#define BPFSCOPE_BIOSNOOP_H
+#ifndef BPFSCOPE_BLKREQ_H
+#define BPFSCOPE_BLKREQ_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +23,6 @@ struct bpf_object;
  * program per request tracepoint (block_rq_insert only if insert).  -1
  * after one line saying what the kernel lacks.
  */
-int biosnoop_configure(struct bpf_object *obj, uint32_t filter_dev, bool insert);
+int blkreq_configure(struct bpf_object *obj, uint32_t filter_dev, bool insert);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Block requests and their submitters (biosnoop, biotop); see include/biosnoop.h. */
+/* Block requests and their submitters (biosnoop, biotop); see include/blkreq.h. */
 #include <string.h>
 
-#include "biosnoop.h"
+#include "blkreq.h"
 #include "blk.h"
 #include "cli.h"
 #include "probe.h"
@@ -50,7 +50,7 @@ static int choose_submitter(struct bpf_object *obj)
 	return !strcmp(hook_target(alts[kept]), "block_getrq");
 }
 
-int biosnoop_configure(struct bpf_object *obj, uint32_t filter_dev, bool insert)
+int blkreq_configure(struct bpf_object *obj, uint32_t filter_dev, bool insert)
 {
 	int by_bio;
 

@@ -3,7 +3,7 @@
  * Block requests and the task that submitted them, for biosnoop and biotop.
  * An object that includes this header gets the programs below; user space
  * keeps one submitter hook and one program per request tracepoint
- * (biosnoop_configure, include/biosnoop.h).  The tool adds the completion:
+ * (blkreq_configure, include/blkreq.h).  The tool adds the completion:
  *
  *	struct bio_req *r = bio_req_completed(rq);     // NULL: not traced
  *	if (r) { ... copy what it needs ...; bpf_map_delete_elem(&bio_reqs, &rq); }
@@ -16,8 +16,8 @@
  * Debian's 6.1.)  Requests started before tracing, and those the kernel makes
  * itself (flushes, passthrough commands), have no submitter.
  */
-#ifndef BPFSCOPE_BIOSNOOP_BPF_H
-#define BPFSCOPE_BIOSNOOP_BPF_H
+#ifndef BPFSCOPE_BLKREQ_BPF_H
+#define BPFSCOPE_BLKREQ_BPF_H
 
 #include "bpf/blk.bpf.h"
 #include "bpf/filter.bpf.h"
