@@ -3,7 +3,8 @@
 # side in one run, repetitions interleaved, medians reported.
 #
 #   bench/run.sh [-r REPS] [SCENARIO...]
-#   scenarios: opensnoop execsnoop runqlat biolatency profile49 profile999 lost startup
+#   scenarios: opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency
+#              biosnoop profile49 profile999 lost startup
 #   -r sets the rounds of every scenario; by default each has its own: more where
 #   the tool's cost is small beside the noise of the operation (exec, I/O).
 #
@@ -25,15 +26,18 @@ while getopts r: o; do
 	esac
 done
 shift $((OPTIND - 1))
-scenarios=${*:-opensnoop execsnoop runqlat biolatency profile49 profile999 lost startup}
+scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency biosnoop \
+	profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
 mkdir -p "$OUT"
 RAW=$OUT/raw.jsonl
 : >"$RAW"
 TMP=$(mktemp -d /tmp/bpfscope-bench.XXXXXX)
 LOOP=
+DIOFILE=
 cleanup() {
 	[ -n "$LOOP" ] && losetup -d "$LOOP"
+	[ -n "$DIOFILE" ] && rm -f "$DIOFILE"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -168,6 +172,13 @@ setup_loop() {
 	LOOP=$(losetup -f --show --direct-io=on "$TMP/disk.img") || LOOP=
 }
 
+# A file on the machine's own disk: its O_DIRECT reads raise the disk's
+# hardware interrupts (a loop device's do not).
+setup_diofile() {
+	DIOFILE=$(mktemp /var/tmp/bpfscope-bench.XXXXXX) &&
+		dd if=/dev/zero of="$DIOFILE" bs=1M count=64 oflag=direct status=none || DIOFILE=
+}
+
 install_peers
 build_helpers || { echo "bench: cannot build the helpers" >&2; exit 1; }
 S=$OUT/storm
@@ -191,6 +202,28 @@ for s in $scenarios; do
 		# nothing (exec, I/O: as often wider as narrower), so they run free.
 		scenario runqlat 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
 			'^Tracing' "$BIN/runqlat" '^Tracing' /usr/sbin/runqlat '^Tracing' /usr/sbin/runqlat.bt ;;
+	cpudist | runqslower)
+		# A context switch per wake-up, on one CPU (see runqlat).
+		scenario "$s" 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
+			'^Tracing' "$BIN/$s" '^Tracing' "/usr/sbin/$s" '' '' ;;
+	softirqs)
+		# Loopback TCP round trips: NET_RX (and timer) softirqs; bpftrace has no softirqs script.
+		scenario softirqs 9 100000 "taskset -c $(($(nproc) - 1)) $S tcp 100000" \
+			'^Tracing' "$BIN/softirqs" '^Tracing' /usr/sbin/softirqs '' '' ;;
+	hardirqs)
+		[ -n "$DIOFILE" ] || setup_diofile
+		[ -n "$DIOFILE" ] &&
+			scenario hardirqs 9 20000 "$S dio 20000 $DIOFILE" \
+				'^Tracing' "$BIN/hardirqs" '^Tracing' /usr/sbin/hardirqs '' '' ;;
+	biosnoop)
+		# The request path with the submitter; libbpf-tools' biosnoop and
+		# biosnoop.bt need fentry or kprobes: ours alone where they are missing.
+		[ -n "$LOOP" ] || setup_loop
+		ref=/usr/sbin/biosnoop bt=/usr/sbin/biosnoop.bt
+		[ -e /sys/bus/event_source/devices/kprobe ] || ref= bt=
+		[ -n "$LOOP" ] &&
+			scenario biosnoop 9 50000 "$S dio 50000 $LOOP" \
+				'^TIME' "$BIN/biosnoop" '^TIME' "$ref" '^Attaching' "$bt" ;;
 	biolatency)
 		[ -n "$LOOP" ] || setup_loop
 		if [ -n "$LOOP" ]; then

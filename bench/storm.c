@@ -7,6 +7,7 @@
  *   storm open N PATH        open()+close() of PATH
  *   storm exec N PROG        fork()+exec(PROG)+wait()
  *   storm pingpong N         two threads bouncing a byte through pipes
+ *   storm tcp N              the same over a loopback TCP connection (softirqs)
  *   storm dio N DEV          4 KiB O_DIRECT reads from DEV
  *   storm spin N             a fixed unit of CPU work (profile's target)
  */
@@ -17,7 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,7 +80,8 @@ static int storm_exec(long n, const char *prog)
 	return 0;
 }
 
-static int ping[2], pong[2];
+/* The ponger's ends: it reads a byte from pong_rd and writes it back to pong_wr. */
+static int pong_rd, pong_wr;
 static long rounds;
 
 static void *ponger(void *arg)
@@ -85,27 +91,58 @@ static void *ponger(void *arg)
 
 	(void)arg;
 	for (i = 0; i < rounds; i++) {
-		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+		if (read(pong_rd, &c, 1) != 1 || write(pong_wr, &c, 1) != 1)
 			break;
 	}
 	return NULL;
 }
 
-static int storm_pingpong(long n)
+/* n round trips of a byte: written to wr, back from rd. */
+static int bounce(long n, int wr, int rd)
 {
 	pthread_t t;
 	char c = 'x';
 	long i;
 
 	rounds = n;
-	if (pipe(ping) || pipe(pong) || pthread_create(&t, NULL, ponger, NULL))
+	if (pthread_create(&t, NULL, ponger, NULL))
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+		if (write(wr, &c, 1) != 1 || read(rd, &c, 1) != 1)
 			return -1;
 	}
 	pthread_join(t, NULL);
 	return 0;
+}
+
+static int storm_pingpong(long n)
+{
+	int ping[2], pong[2];
+
+	if (pipe(ping) || pipe(pong))
+		return -1;
+	pong_rd = ping[0];
+	pong_wr = pong[1];
+	return bounce(n, ping[1], pong[0]);
+}
+
+static int storm_tcp(long n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int l, c, one = 1;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&a, &len) ||
+	    connect(c, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	pong_rd = pong_wr = accept(l, NULL, NULL);
+	if (pong_rd < 0 || setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
+	    setsockopt(pong_wr, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		return -1;
+	return bounce(n, c, c);
 }
 
 static int storm_dio(long n, const char *dev)
@@ -154,7 +191,7 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: storm open|exec|pingpong|dio|spin N [PATH]\n");
+		fprintf(stderr, "usage: storm open|exec|pingpong|tcp|dio|spin N [PATH]\n");
 		return 2;
 	}
 	cpu = cpu_ns();
@@ -165,6 +202,8 @@ int main(int argc, char **argv)
 		err = storm_exec(n, arg);
 	else if (!strcmp(argv[1], "pingpong"))
 		err = storm_pingpong(n);
+	else if (!strcmp(argv[1], "tcp"))
+		err = storm_tcp(n);
 	else if (!strcmp(argv[1], "dio") && arg)
 		err = storm_dio(n, arg);
 	else if (!strcmp(argv[1], "spin"))
