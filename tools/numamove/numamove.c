@@ -119,9 +119,11 @@ static void say_why_none(void)
 		fclose(f);
 	}
 	if (nodes == 1)
-		cli_warn("this machine has one NUMA node: no page is ever misplaced, the counts stay 0");
+		cli_warn("this machine has one NUMA node: no page is ever misplaced, the counts "
+			 "stay 0");
 	else if (nodes == 0)
-		cli_warn("this kernel shows no NUMA nodes (/sys/devices/system/node): the counts stay 0");
+		cli_warn("this kernel shows no NUMA nodes (/sys/devices/system/node): the counts "
+			 "stay 0");
 	else if (balancing == 0)
 		cli_warn("NUMA balancing is off (kernel.numa_balancing = 0): the kernel moves no "
 			 "misplaced pages, the counts stay 0");
@@ -136,13 +138,13 @@ static int choose_hooks(struct numamove_bpf *skel)
 	struct bpf_program *starts[] = {
 		skel->progs.migrate_start_btf,	   skel->progs.migrate_start_raw,
 		skel->progs.migrate_start_tp,	   skel->progs.misplaced_folio_fentry,
-		skel->progs.misplaced_page_fentry,  skel->progs.misplaced_folio_kprobe,
+		skel->progs.misplaced_page_fentry, skel->progs.misplaced_folio_kprobe,
 		skel->progs.misplaced_page_kprobe,
 	};
 	struct bpf_program *ends[] = {
-		skel->progs.migrate_end_btf,	   skel->progs.migrate_end_raw,
-		skel->progs.migrate_end_tp,	   skel->progs.misplaced_folio_fexit,
-		skel->progs.misplaced_page_fexit,   skel->progs.misplaced_folio_kretprobe,
+		skel->progs.migrate_end_btf,	      skel->progs.migrate_end_raw,
+		skel->progs.migrate_end_tp,	      skel->progs.misplaced_folio_fexit,
+		skel->progs.misplaced_page_fexit,     skel->progs.misplaced_folio_kretprobe,
 		skel->progs.misplaced_page_kretprobe,
 	};
 	int k = hook_choose("NUMA misplaced-page migrations", starts, ARRAY_SIZE(starts));

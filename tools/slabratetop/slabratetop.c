@@ -151,9 +151,11 @@ static int print_interval(void *ctx)
 }
 
 /*
- * kmem:kmem_cache_alloc passes the cache from Linux 6.1 (its classic form
- * then has the cache's name); before, the allocation functions are hooked:
- * the plain one is needed, the _lru and _node variants are taken if present.
+ * kmem:kmem_cache_alloc passes the cache from Linux 6.1 (before, the event is
+ * of the kmem_alloc class, without it); its classic form names the cache in
+ * newer kernels (6.18 does, 6.12 does not).  Without the tracepoint, the
+ * allocation functions: the plain one is needed, the _lru and _node variants
+ * are taken where present.
  */
 static int choose_hooks(struct slabratetop_bpf *skel)
 {
@@ -169,34 +171,35 @@ static int choose_hooks(struct slabratetop_bpf *skel)
 		  skel->progs.kmem_cache_alloc_node_noprof_kprobe,
 		  skel->progs.kmem_cache_alloc_node_kprobe },
 	};
-	struct bpf_program *first[] = {
-		skel->progs.kmem_cache_alloc_btf,
-		skel->progs.kmem_cache_alloc_raw,
-		skel->progs.kmem_cache_alloc_tp,
-		funcs[0][0],
-		funcs[0][1],
-		funcs[0][2],
-		funcs[0][3],
-	};
-	const char *what = "kmem_cache_alloc";
-	size_t skip = 0, i;
+	bool with_cache = probe_btf_type("trace_event_raw_kmem_cache_alloc");
+	bool with_name = probe_btf_field("trace_event_raw_kmem_cache_alloc", "__data_loc_name");
+	struct bpf_program *first[7];
+	size_t n = 0, i, j;
 	int k;
 
-	if (!probe_btf_field("trace_event_raw_kmem_cache_alloc", "__data_loc_name")) {
-		for (; skip < 3; skip++)
-			bpf_program__set_autoload(first[skip], false);
-		what = "kmem_cache_alloc (its tracepoint passes no cache before Linux 6.1)";
+	bpf_program__set_autoload(skel->progs.kmem_cache_alloc_btf, with_cache);
+	bpf_program__set_autoload(skel->progs.kmem_cache_alloc_raw, with_cache);
+	bpf_program__set_autoload(skel->progs.kmem_cache_alloc_tp, with_name);
+	if (with_cache) {
+		first[n++] = skel->progs.kmem_cache_alloc_btf;
+		first[n++] = skel->progs.kmem_cache_alloc_raw;
 	}
-	k = hook_choose(what, first + skip, ARRAY_SIZE(first) - skip);
+	if (with_name)
+		first[n++] = skel->progs.kmem_cache_alloc_tp;
+	for (i = 0; i < ARRAY_SIZE(funcs[0]); i++)
+		first[n++] = funcs[0][i];
+	k = hook_choose(
+		with_cache ? "kmem_cache_alloc"
+			   : "kmem_cache_alloc (its tracepoint passes no cache before Linux 6.1)",
+		first, n);
 	if (k < 0)
 		return -1;
 	for (i = 1; i < ARRAY_SIZE(funcs); i++) {
-		if (k + skip < 3) {
-			for (size_t j = 0; j < ARRAY_SIZE(funcs[i]); j++)
-				bpf_program__set_autoload(funcs[i][j], false);
-		} else {
+		if (hook_kind_of(first[k]) > HOOK_TRACEPOINT)
 			hook_choose_optional(funcs[i], ARRAY_SIZE(funcs[i]));
-		}
+		else
+			for (j = 0; j < ARRAY_SIZE(funcs[i]); j++)
+				bpf_program__set_autoload(funcs[i][j], false);
 	}
 	return 0;
 }

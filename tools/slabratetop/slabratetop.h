@@ -2,9 +2,10 @@
 #ifndef SLABRATETOP_H
 #define SLABRATETOP_H
 
-#define CACHE_NAME_LEN 64 /* kmem_cache names are short ("sock_inode_cache"); longer ones are cut \
-			   */
-#define MAX_CACHES 4096	  /* caches allocated from in one interval, at most */
+#define CACHE_NAME_LEN                                                                          \
+	64		/* kmem_cache names are short ("sock_inode_cache"); longer ones are cut \
+			 */
+#define MAX_CACHES 4096 /* caches allocated from in one interval, at most */
 
 /*
  * Per cache, drained by user space each interval.  The key is the cache's
