@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MPOL_DEFAULT 0
-#define MPOL_BIND 2
+#define MPOL_DEFAULT   0
+#define MPOL_BIND      2
 #define MPOL_MF_STRICT 1
 
 static long page_size;
@@ -63,8 +63,8 @@ int main(int argc, char **argv)
 	}
 	pages = atoi(argv[2]), cpu = atoi(argv[3]), secs = atoi(argv[4]);
 	page_size = sysconf(_SC_PAGESIZE);
-	mem = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		   -1, 0);
+	mem = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0);
 	addrs = calloc(pages, sizeof(*addrs));
 	status = calloc(pages, sizeof(*status));
 	nodes = calloc(pages, sizeof(*nodes));
