@@ -109,10 +109,17 @@ accel() {
 	fi
 }
 
+# Two NUMA nodes of one CPU (a socket each: a shared cache across nodes is a
+# kernel warning) and half the memory each, so that NUMA balancing
+# has misplaced pages to move (numamove); the total stays 2 CPUs and 1536 MiB.
+NUMA="-object memory-backend-ram,id=m0,size=768M -object memory-backend-ram,id=m1,size=768M
+	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1"
+
 # Boot one kernel; the serial console goes to $log.  Returns qemu's status.
 boot() {
 	local kernel=$1 initrd=$2 log=$3
-	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -m 1536 -smp 2 \
+	# shellcheck disable=SC2086 # NUMA: words
+	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -m 1536 -smp 2,sockets=2 $NUMA \
 		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 quiet loglevel=5" \
 		</dev/null >"$log" 2>&1
