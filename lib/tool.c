@@ -340,7 +340,7 @@ int tool_run_intervals(const struct tool_intervals *t)
 	unsigned long long start, now;
 	int i, err = -1;
 
-	if (tool_load(t->skel) || tool_attach(t->skel))
+	if (tool_load(t->skel) || tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
 		return finish(err);
 	if (!common_opts.json && t->banner)
 		printf("%s\n", t->banner);
