@@ -115,9 +115,10 @@ static int read_frequencies(void)
 			any = true;
 	}
 	if (!any)
-		cli_warn("this machine has no cpufreq driver (no %s/cpu0/cpufreq/scaling_cur_freq): "
-			 "there is no CPU frequency to sample",
-			 cpu_sysfs());
+		cli_warn(
+			"this machine has no cpufreq driver (no %s/cpu0/cpufreq/scaling_cur_freq): "
+			"there is no CPU frequency to sample",
+			cpu_sysfs());
 	return any ? 0 : -1;
 }
 

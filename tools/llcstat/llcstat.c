@@ -158,8 +158,8 @@ static int attach_samplers(void *ctx)
 				       opts.period);
 	if (!run->miss)
 		return -1;
-	run->ref = pmu_sampler_attach(run->skel->progs.on_cache_ref,
-				      PERF_COUNT_HW_CACHE_REFERENCES, opts.period);
+	run->ref = pmu_sampler_attach(run->skel->progs.on_cache_ref, PERF_COUNT_HW_CACHE_REFERENCES,
+				      opts.period);
 	return run->ref ? 0 : -1;
 }
 

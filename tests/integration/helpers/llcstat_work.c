@@ -19,8 +19,8 @@ static long pages, sleeps;
 static void *work(void *arg)
 {
 	long page = sysconf(_SC_PAGESIZE), i;
-	char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
+	char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 
 	(void)arg;
 	if (p == MAP_FAILED)
