@@ -90,13 +90,15 @@ na=$(count "$TMP/def" "$a" $s0)
 nb=$(count "$TMP/def" "$b" $s1)
 wa=$((99 * ta / 100))
 wb=$((99 * tb / 100))
-if [ $r1 = 0 ] && [ "$wa" -ge 20 ] && within "$na" $((wa * 6 / 10 - 3)) $((wa * 14 / 10 + 3)) &&
+# (Counts against the CPU time the loops got, which on a loaded machine may be
+# little: ticks and samples both sample it, hence the margins.)
+if [ $r1 = 0 ] && [ "$na" -ge 5 ] && within "$na" $((wa * 5 / 10 - 5)) $((wa * 15 / 10 + 5)) &&
 	[ "$(count "$TMP/def" "$a")" = "$na" ]; then
 	ok "cpufreq: $a on CPU 0: $na samples, all at $f0 MHz ($s0 slot; its CPU time: $wa samples)"
 else
 	fail "cpufreq: $a on CPU 0 at $f0 MHz" "status $r1, $na in slot $s0 of $(count "$TMP/def" "$a"), want ~$wa: $(head -c 300 "$TMP/def") $(tail -n 2 "$TMP/def.err")"
 fi
-if [ "$wb" -ge 20 ] && within "$nb" $((wb * 6 / 10 - 3)) $((wb * 14 / 10 + 3)) && [ "$(count "$TMP/def" "$b")" = "$nb" ]; then
+if [ "$nb" -ge 5 ] && within "$nb" $((wb * 5 / 10 - 5)) $((wb * 15 / 10 + 5)) && [ "$(count "$TMP/def" "$b")" = "$nb" ]; then
 	ok "cpufreq: $b on CPU 1: $nb samples, all at $f1 MHz"
 else
 	fail "cpufreq: $b on CPU 1 at $f1 MHz" "$nb in slot $s1 of $(count "$TMP/def" "$b"), want ~$wb"
@@ -108,11 +110,13 @@ if within "$sys" 300 420 && [ $(($(count "$TMP/def" syswide $s0) + $(count "$TMP
 else
 	fail "cpufreq: syswide" "$sys samples: $(jq -c .syswide "$TMP/def")"
 fi
+# -f 199: twice the samples of the system, a's still all at f0.
+fs=$(count "$TMP/f" syswide)
 fa=$(count "$TMP/f" "$a" $s0)
-if [ $r2 = 0 ] && within "$fa" $((wa * 2 * 6 / 10 - 3)) $((wa * 2 * 14 / 10 + 3)) && [ "$fa" -gt $((na * 3 / 2)) ]; then
-	ok "cpufreq -f 199: $fa samples of $a (99 Hz: $na)"
+if [ $r2 = 0 ] && within "$fs" 600 840 && [ "$fa" -ge 1 ] && [ "$(count "$TMP/f" "$a")" = "$fa" ]; then
+	ok "cpufreq -f 199: $fs samples in 2 s on 2 CPUs (99 Hz: $sys), $a's $fa at $f0 MHz"
 else
-	fail "cpufreq -f 199" "status $r2, $fa samples of $a, 99 Hz: $na"
+	fail "cpufreq -f 199" "status $r2, $fs samples in 2 s, $a's: $fa in slot $s0 of $(count "$TMP/f" "$a")"
 fi
 check_path "cpufreq: cpu_frequency via tp_btf, cpu-clock perf events" "$TMP/def.err" \
 	cpu_frequency=tp_btf cpu-clock=perf_event core=cut
