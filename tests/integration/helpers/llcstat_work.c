@@ -4,7 +4,8 @@
  * stand in for cache references and context switches for misses):
  * llcstat_work NAME PAGES SLEEPS [thread] names itself NAME, writes to PAGES
  * fresh pages (one fault each) and sleeps SLEEPS times (one switch each), in
- * a second thread with "thread".
+ * a second thread with "thread".  At the end it prints what the kernel
+ * counted for the process (getrusage): "faults N switches N".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static long pages, sleeps;
@@ -35,6 +37,7 @@ static void *work(void *arg)
 
 int main(int argc, char **argv)
 {
+	struct rusage ru;
 	pthread_t t;
 
 	if (argc < 4) {
@@ -50,5 +53,8 @@ int main(int argc, char **argv)
 	} else {
 		work(NULL);
 	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("faults %ld switches %ld\n", ru.ru_minflt + ru.ru_majflt,
+	       ru.ru_nvcsw + ru.ru_nivcsw);
 	return 0;
 }
