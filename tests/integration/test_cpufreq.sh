@@ -103,9 +103,10 @@ if [ "$nb" -ge 5 ] && within "$nb" $((wb * 5 / 10 - 5)) $((wb * 15 / 10 + 5)) &&
 else
 	fail "cpufreq: $b on CPU 1 at $f1 MHz" "$nb in slot $s1 of $(count "$TMP/def" "$b"), want ~$wb"
 fi
-# The system: both CPUs, 99 a second each, only the two frequencies.
+# The system: both CPUs, 99 a second each (and the first samples of a frequency-mode
+# perf event, while the kernel finds its period), only the two frequencies.
 sys=$(count "$TMP/def" syswide)
-if within "$sys" 300 420 && [ $(($(count "$TMP/def" syswide $s0) + $(count "$TMP/def" syswide $s1))) = "$sys" ]; then
+if within "$sys" 300 460 && [ $(($(count "$TMP/def" syswide $s0) + $(count "$TMP/def" syswide $s1))) = "$sys" ]; then
 	ok "cpufreq: syswide: $sys samples in 2 s on 2 CPUs, at $f0 and $f1 MHz only"
 else
 	fail "cpufreq: syswide" "$sys samples: $(jq -c .syswide "$TMP/def")"
@@ -113,7 +114,7 @@ fi
 # -f 199: twice the samples of the system, a's still all at f0.
 fs=$(count "$TMP/f" syswide)
 fa=$(count "$TMP/f" "$a" $s0)
-if [ $r2 = 0 ] && within "$fs" 600 840 && [ "$fa" -ge 1 ] && [ "$(count "$TMP/f" "$a")" = "$fa" ]; then
+if [ $r2 = 0 ] && within "$fs" 600 900 && [ "$fa" -ge 1 ] && [ "$(count "$TMP/f" "$a")" = "$fa" ]; then
 	ok "cpufreq -f 199: $fs samples in 2 s on 2 CPUs (99 Hz: $sys), $a's $fa at $f0 MHz"
 else
 	fail "cpufreq -f 199" "status $r2, $fs samples in 2 s, $a's: $fa in slot $s0 of $(count "$TMP/f" "$a")"
