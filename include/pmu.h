@@ -23,6 +23,12 @@
 
 struct bpf_program;
 
+/*
+ * kernel.perf_event_max_sample_rate: the highest sampling frequency (per CPU)
+ * a perf event may ask for; INT_MAX when it cannot be read.
+ */
+long perf_max_sample_rate(void);
+
 /* perf's name of a PERF_TYPE_HARDWARE event ("cache-misses"), of its stand-in under test. */
 const char *pmu_event_name(__u64 hw_config);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hardware events sampled per CPU; see include/pmu.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,19 @@
 #include "cli.h"
 #include "pmu.h"
 #include "stacks.h"
+
+long perf_max_sample_rate(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+	long rate = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &rate) != 1)
+			rate = 0;
+		fclose(f);
+	}
+	return rate > 0 ? rate : INT_MAX;
+}
 
 /* Each hardware event, and the software event that stands in for it under test. */
 static const struct pmu_event {

@@ -11,6 +11,7 @@
 
 #include "hist.h"
 #include "output.h"
+#include "pmu.h"
 #include "probe.h"
 #include "stacks.h"
 #include "tool.h"
@@ -44,28 +45,12 @@ static const char doc[] =
 	"  cpufreq -f 199       # sample CPU freq at 199 Hertz\n"
 	"  cpufreq --json -d 5  # one JSON object at the end";
 
-static long max_sample_rate(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
-	long rate = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld", &rate) != 1)
-			rate = 0;
-		fclose(f);
-	}
-	return rate;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	long max;
-
 	(void)state;
 	if (key != 'f')
 		return ARGP_ERR_UNKNOWN;
-	max = max_sample_rate();
-	clock.freq = cli_parse_long("-f", arg, 1, max > 0 ? max : INT_MAX);
+	clock.freq = cli_parse_long("-f", arg, 1, perf_max_sample_rate());
 	return 0;
 }
 
@@ -249,7 +234,6 @@ int main(int argc, char **argv)
 	int err = 1;
 
 	tool_parse(&argp, picks, argc, argv);
-	cpu_clock_check(&clock);
 	run.skel = TOOL_OPEN(cpufreq_bpf);
 	if (run.skel && !configure(run.skel))
 		err = tool_run_events(&(struct tool_events){

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* runqlen: summarize scheduler run queue length as a histogram, sampled on every CPU. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "hist.h"
 #include "output.h"
+#include "pmu.h"
 #include "probe.h"
 #include "stacks.h"
 #include "tool.h"
@@ -56,23 +56,8 @@ static const char doc[] =
 	"  runqlen -f 199  # sample at 199 Hertz\n"
 	"  runqlen --json 1  # one JSON object per second";
 
-static long max_sample_rate(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
-	long rate = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld", &rate) != 1)
-			rate = 0;
-		fclose(f);
-	}
-	return rate;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	long max;
-
 	(void)state;
 	switch (key) {
 	case 'C':
@@ -85,8 +70,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts.whole_rq = true;
 		return 0;
 	case 'f':
-		max = max_sample_rate();
-		opts.clock.freq = cli_parse_long("-f", arg, 1, max > 0 ? max : INT_MAX);
+		opts.clock.freq = cli_parse_long("-f", arg, 1, perf_max_sample_rate());
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -258,7 +242,6 @@ int main(int argc, char **argv)
 	int err = 1;
 
 	tool_parse(&argp, picks, argc, argv);
-	cpu_clock_check(&opts.clock);
 	skel = TOOL_OPEN(runqlen_bpf);
 	if (skel && !configure(skel))
 		err = tool_run_intervals(&(struct tool_intervals){
