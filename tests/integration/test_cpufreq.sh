@@ -55,7 +55,8 @@ pa=$!
 echo $pa >"$cg/cgroup.procs"
 nice -n -5 taskset -c 1 "$TMP/$b" >/dev/null &
 pb=$!
-on_exit "kill $pa $pb"
+# (killed and reaped before the cgroup is removed: rmdir fails while it has members)
+on_exit "kill -KILL $pa $pb; wait $pa $pb"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 "$BIN/cpufreq" -v -d 2 --json >"$TMP/def" 2>"$TMP/def.err" &

@@ -37,7 +37,8 @@ done
 # A fourth outside the group: the CPU's queue holds 4 (-H: 3 waiting), a group's 3 or 2.
 taskset -c 1 "$TMP/$name" >/dev/null &
 outside=$!
-on_exit "kill ${hogs[*]} $outside"
+# (killed and reaped before the cgroup is removed: rmdir fails while it has members)
+on_exit "kill -KILL ${hogs[*]} $outside; wait ${hogs[*]} $outside"
 sleep 0.2
 
 # ticks PID...: CPU time used by the processes, in 1/100 s.
