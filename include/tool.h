@@ -109,6 +109,8 @@ struct tool_intervals {
 	 */
 	bool lines;
 	void (*print_header)(void *ctx);
+	/* Optional, for a tool with attachments of its own (perf events): */
+	int (*attach)(void *ctx); /* after the skeleton's programs; <0: said why */
 };
 
 /*

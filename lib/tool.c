@@ -242,7 +242,8 @@ static int start_events(const struct tool_events *t, struct record_printer *prin
 	struct bpf_object *obj = *t->skel->obj;
 	events_fn fn;
 
-	if (events_configure(obj, t->ring_bytes)) {
+	/* A tool whose kernel side only counts has no event buffer to set up. */
+	if ((t->row || t->on_event) && events_configure(obj, t->ring_bytes)) {
 		cli_warn("cannot set up the event buffer");
 		return -1;
 	}
@@ -340,7 +341,7 @@ int tool_run_intervals(const struct tool_intervals *t)
 	unsigned long long start, now;
 	int i, err = -1;
 
-	if (tool_load(t->skel) || tool_attach(t->skel))
+	if (tool_load(t->skel) || tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
 		return finish(err);
 	if (!common_opts.json && t->banner)
 		printf("%s\n", t->banner);

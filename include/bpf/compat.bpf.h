@@ -96,6 +96,24 @@ static __always_inline __u32 task_pidns_inum(struct task_struct *t)
 }
 
 /*
+ * cfs_rq::nr_running (scheduling entities queued, the running one included)
+ * was renamed nr_queued in Linux 6.14 (commit 736c55a02c47), when delayed
+ * dequeue made "running" misleading; the count is the same.
+ */
+struct cfs_rq___pre614 {
+	unsigned int nr_running;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 cfs_rq_nr_queued(struct cfs_rq *cfs_rq)
+{
+	struct cfs_rq___pre614 *old = (void *)cfs_rq;
+
+	if (bpf_core_field_exists(old->nr_running))
+		return BPF_CORE_READ(old, nr_running);
+	return BPF_CORE_READ(cfs_rq, nr_queued);
+}
+
+/*
  * tcp:tcp_retransmit_skb gained an "err" argument and record field in Linux 6.17
  * ("tcp: trace retransmit failures in tcp_retransmit_skb"), and since then also
  * fires for attempts that sent nothing (err != 0); before, only for segments sent.
