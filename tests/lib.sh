@@ -120,7 +120,7 @@ wait_for() {
 # line, sorted.  If bpftool fails it says why on stderr and returns 1: an empty
 # list from a broken lister must not pass for "nothing left behind".  (bpftool
 # fails when an object goes away between finding its id and opening it, as
-# other tracers' objects do: it is asked up to five times.)
+# other tracers' objects do: it is asked up to twenty times.)
 bpf_objects() {
 	local kind out all try
 	for ((try = 1; ; try++)); do
@@ -131,11 +131,11 @@ bpf_objects() {
 			kind=
 		done
 		[ -z "$kind" ] && break
-		if [ "$try" = 5 ]; then
+		if [ "$try" = 20 ]; then
 			echo "bpftool $kind show failed: $(grep -m1 -i error <<<"$out" | head -c 200)" >&2
 			return 1
 		fi
-		sleep 0.05
+		sleep 0.1
 	done
 	grep . <<<"$all" | sort
 	return 0
