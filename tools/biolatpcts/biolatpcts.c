@@ -357,14 +357,12 @@ static int choose_hooks(struct biolatpcts_bpf *skel)
 			 "allocated (request::alloc_time_ns, CONFIG_BLK_RQ_ALLOC_TIME)");
 		return -1;
 	}
-	if (blk_configure(skel->obj, opts.dev) || blk_choose_hooks(skel->obj, false))
-		return -1;
 	if (opts.which != WHICH_ON_DEVICE) {
 		bpf_program__set_autoload(skel->progs.block_rq_issue_btf, false);
 		bpf_program__set_autoload(skel->progs.block_rq_issue_raw, false);
 	}
 	skel->rodata->which = opts.which;
-	return 0;
+	return blk_configure(skel->obj, opts.dev) || hook_choose_each(skel->obj, NULL) ? -1 : 0;
 }
 
 /* -i: 0 ends once attached; -1 reports only at the end. */
