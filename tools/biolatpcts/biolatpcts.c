@@ -326,12 +326,13 @@ static void print_disks(int n)
 static int print_interval(void *ctx)
 {
 	struct biolatpcts_bpf *skel = ctx;
-	int n = hist_drain(bpf_map__fd(skel->maps.hists), &(struct hist_records){
-								  .recs = hists,
-								  .rec_size = sizeof(hists[0]),
-								  .value_off = offsetof(struct entry, slots),
-								  .max = MAX_HISTS,
-							  });
+	int n = hist_drain(bpf_map__fd(skel->maps.hists),
+			   &(struct hist_records){
+				   .recs = hists,
+				   .rec_size = sizeof(hists[0]),
+				   .value_off = offsetof(struct entry, slots),
+				   .max = MAX_HISTS,
+			   });
 
 	if (n < 0) {
 		cli_warn("cannot read the histograms: %s", strerror(-n));

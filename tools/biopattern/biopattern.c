@@ -89,12 +89,13 @@ static void print_header(void *ctx)
 static int print_interval(void *ctx)
 {
 	struct biopattern_bpf *skel = ctx;
-	int i, n = hist_drain(bpf_map__fd(skel->maps.counters), &(struct hist_records){
-									.recs = disks,
-									.rec_size = sizeof(disks[0]),
-									.value_off = offsetof(struct disk, c),
-									.max = MAX_DISKS,
-								});
+	int i, n = hist_drain(bpf_map__fd(skel->maps.counters),
+			      &(struct hist_records){
+				      .recs = disks,
+				      .rec_size = sizeof(disks[0]),
+				      .value_off = offsetof(struct disk, c),
+				      .max = MAX_DISKS,
+			      });
 
 	if (n < 0) {
 		cli_warn("cannot read the counters: %s", strerror(-n));

@@ -86,13 +86,14 @@ static int by_comm(const void *a, const void *b)
 static int print_interval(void *ctx)
 {
 	struct bitesize_bpf *skel = ctx;
-	int n = hist_drain(bpf_map__fd(skel->maps.hists), &(struct hist_records){
-								  .recs = hists,
-								  .rec_size = sizeof(hists[0]),
-								  .value_off = offsetof(struct entry, slots),
-								  .max = MAX_HISTS,
-								  .cmp = by_comm,
-							  });
+	int n = hist_drain(bpf_map__fd(skel->maps.hists),
+			   &(struct hist_records){
+				   .recs = hists,
+				   .rec_size = sizeof(hists[0]),
+				   .value_off = offsetof(struct entry, slots),
+				   .max = MAX_HISTS,
+				   .cmp = by_comm,
+			   });
 
 	if (n < 0) {
 		cli_warn("cannot read the histograms: %s", strerror(-n));
@@ -132,8 +133,9 @@ static void choose_submitter_hook(struct bitesize_bpf *skel)
 	have = hook_choose_optional(alts + first, ARRAY_SIZE(alts) - first) >= 0;
 
 	if (!have && common_opts.verbose)
-		fprintf(stderr, "%s: no block_io_start or blk_account_io_start hook: "
-				"I/O is counted under the task that issues it\n",
+		fprintf(stderr,
+			"%s: no block_io_start or blk_account_io_start hook: "
+			"I/O is counted under the task that issues it\n",
 			program_invocation_short_name);
 	skel->rodata->have_submitter = have;
 }

@@ -4,7 +4,7 @@
 
 #include "shared.h"
 
-/* Slot i counts requests of [2^i, 2^(i+1)) KiB; slot 0 holds 0 and 1 KiB, the last anything larger. */
+/* Slot i: requests of [2^i, 2^(i+1)) KiB; slot 0 also 0 KiB, the last anything larger. */
 #define MAX_SLOTS 24
 
 /* One histogram per command name: the task that submitted the I/O where the kernel says. */
