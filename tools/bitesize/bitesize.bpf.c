@@ -3,8 +3,8 @@
  * bitesize: the size of each block request at issue, in a log2 histogram of
  * KiB per command name.  Requests are often issued by a kworker or by
  * whichever task unplugs the queue; where the kernel can say who submitted
- * the request (block_io_start, Linux 6.5; blk_account_io_start before), that
- * task's name is remembered per request and counted instead.
+ * the request (block_io_start, Linux 6.5), that task's name is remembered
+ * per request and counted instead.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -98,19 +98,6 @@ SEC("raw_tp/block_io_start")
 int block_io_start_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	return on_io_start((struct request *)ctx->args[0]);
-}
-
-/* Before Linux 6.5 the function the tracepoint was added to; inlined in some builds (6.1). */
-SEC("fentry/blk_account_io_start")
-int BPF_PROG(blk_account_io_start_fentry, struct request *rq)
-{
-	return on_io_start(rq);
-}
-
-SEC("kprobe/blk_account_io_start")
-int BPF_KPROBE(blk_account_io_start_kprobe, struct request *rq)
-{
-	return on_io_start(rq);
 }
 
 SEC("tp_btf/block_rq_issue")

@@ -32,9 +32,9 @@ static const struct argp_option options[] = {
 static const char doc[] =
 	"Summarize block device I/O sizes as histograms, one per process name.\v"
 	"Each request is counted once, when it is issued to the device, under the "
-	"name of the task that submitted it (Linux 6.5 and later, or where the kernel "
-	"lets blk_account_io_start be traced); elsewhere under the task issuing it, "
-	"which may be a kworker.  Without an interval, one summary is printed at "
+	"name of the task that submitted it (Linux 6.5 and later: block_io_start); "
+	"on older kernels under the task issuing it, which may be a kworker.  Without an interval, "
+	"one summary is printed at "
 	"Ctrl-C; with one, every interval seconds, count times.\n\n"
 	"Examples:\n"
 	"  bitesize              # histograms of all block I/O, at Ctrl-C\n"
@@ -114,28 +114,26 @@ static int print_interval(void *ctx)
 
 /*
  * The submitter's hook, where there is one; without, the issuing task is
- * counted.  BPFSCOPE_AVOID=block_io_start (tests) makes the tracepoint look
- * missing, so that the function hooks of older kernels are taken.
+ * counted.  BPFSCOPE_AVOID=block_io_start (tests) makes it look missing.
  */
 static void choose_submitter_hook(struct bitesize_bpf *skel)
 {
 	struct bpf_program *alts[] = {
 		skel->progs.block_io_start_btf,
 		skel->progs.block_io_start_raw,
-		skel->progs.blk_account_io_start_fentry,
-		skel->progs.blk_account_io_start_kprobe,
 	};
-	size_t first = env_avoids("block_io_start") ? 2 : 0;
-	bool have;
+	bool have = false;
 
-	bpf_program__set_autoload(alts[0], false);
-	bpf_program__set_autoload(alts[1], false);
-	have = hook_choose_optional(alts + first, ARRAY_SIZE(alts) - first) >= 0;
-
+	if (env_avoids("block_io_start")) {
+		bpf_program__set_autoload(alts[0], false);
+		bpf_program__set_autoload(alts[1], false);
+	} else {
+		have = hook_choose_optional(alts, ARRAY_SIZE(alts)) >= 0;
+	}
 	if (!have && common_opts.verbose)
 		fprintf(stderr,
-			"%s: no block_io_start or blk_account_io_start hook: "
-			"I/O is counted under the task that issues it\n",
+			"%s: no block_io_start tracepoint: I/O is counted under the task that "
+			"issues it\n",
 			program_invocation_short_name);
 	skel->rodata->have_submitter = have;
 }
