@@ -46,7 +46,7 @@ static const struct argp_option options[] = {
 	  "Latency to measure: from-rq-alloc, after-rq-alloc or on-device (default)", 0 },
 	{ "pcts", 'p', "PCT,...", 0,
 	  "Percentiles to calculate (default 1,5,10,16,25,50,75,84,90,95,99,100)", 0 },
-	{ "j", 'j', NULL, OPTION_HIDDEN, "Same as --json", 0 },
+	{ NULL, 'j', NULL, 0, "JSON output, as --json", 0 },
 	{},
 };
 
@@ -58,7 +58,7 @@ static const char doc[] =
 	"up, -w from-rq-alloc before it was allocated (both only where the block "
 	"layer took that time: see biolatpcts(8)).  Percentiles are the middle of "
 	"slots 10 us wide up to 1 ms, 1 ms up to 100 ms, 100 ms beyond; '-' where "
-	"there was no I/O.  -j is --json.\n\n"
+	"there was no I/O.\n\n"
 	"Examples:\n"
 	"  biolatpcts sda                        # sda, every 3 seconds\n"
 	"  biolatpcts -i 1 /dev/nvme0n1          # every second\n"
