@@ -26,8 +26,14 @@ struct submitter {
 	bool pass; /* passed the filters when it submitted the request */
 };
 
+/*
+ * Keyed by the request: requests come from pools the block layer allocates
+ * once per queue, so a request started but never issued (merged into
+ * another) leaves an entry that the pool's next use of it overwrites.  A
+ * plain hash, cheaper than an LRU one.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct request *);
 	__type(value, struct submitter);
@@ -71,7 +77,8 @@ static __always_inline bool issuer(struct request *rq, struct hist_key *key)
 	return pass;
 }
 
-static __always_inline int on_issue(struct request *rq)
+/* btf: rq is a BTF pointer (tp_btf), read directly, without a helper call. */
+static __always_inline int on_issue(struct request *rq, bool btf)
 {
 	struct hist_key key = {};
 	struct hist *h;
@@ -79,7 +86,7 @@ static __always_inline int on_issue(struct request *rq)
 
 	if (!rq_dev_matches(rq) || !issuer(rq, &key))
 		return 0;
-	bytes = BPF_CORE_READ(rq, __data_len);
+	bytes = btf ? rq->__data_len : BPF_CORE_READ(rq, __data_len);
 	h = map_lookup_or_init(&hists, &key, &zero_hist);
 	if (h)
 		__sync_fetch_and_add(&h->slots[log2_slot(bytes / 1024, MAX_SLOTS - 1)], 1);
@@ -103,13 +110,13 @@ int block_io_start_raw(struct bpf_raw_tracepoint_args *ctx)
 SEC("tp_btf/block_rq_issue")
 int block_rq_issue_btf(__u64 *ctx)
 {
-	return on_issue(rq_of_issue(ctx));
+	return on_issue(rq_of_issue(ctx), true);
 }
 
 SEC("raw_tp/block_rq_issue")
 int block_rq_issue_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_issue(rq_of_issue(ctx->args));
+	return on_issue(rq_of_issue(ctx->args), false);
 }
 
 char LICENSE[] SEC("license") = "GPL";
