@@ -115,6 +115,25 @@ if run "$name" --json; then
 	else fail "$name" "$NAME_A '$a' (want '$want_a'), $NAME_B '$b' (want '$want_b')"; fi
 fi
 
+# Intervals: each line has the requests of its own interval only (the position
+# is kept across intervals, so the first request of the second is counted).
+name="1: each interval its own requests"
+if start_tool "$TMP/iv" biopattern -d "$NAME_A" 1; then
+	err=$(w "$LOOP_A" 1 50; w "$LOOP_A" 10 51)
+	wait_for "$TMP/iv" "^$NAME_A " 3
+	err+=$(for ((i = 0; i < 5; i++)); do w "$LOOP_A" 1 $((3000 + 7 * i)); done)
+	for ((i = 0; i < 60; i++)); do
+		[ "$(grep -c "^$NAME_A " "$TMP/iv")" -ge 2 ] && break
+		sleep 0.05
+	done
+	stop_tool INT
+	rows=$(row "$TMP/iv" "$NAME_A" | tr '\n' ,)
+	if [ -z "$err" ] && [ "$rows" = "0 100 10 40,100 0 5 20," ]; then ok "$name"
+	else fail "$name" "rows '$rows' (want '0 100 10 40,100 0 5 20,') $err"; fi
+else
+	fail "$name" "did not start: $(head -c 300 "$TMP/iv.err")"
+fi
+
 # interval and count: the tool exits by itself after two intervals.
 name="1 2 exits after two intervals"
 timeout 10 "$BIN/biopattern" -d "$NAME_A" 1 2 >"$TMP/ic" 2>"$TMP/ic.err"

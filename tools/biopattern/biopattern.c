@@ -2,11 +2,11 @@
 /* biopattern: per disk, the share of random and sequential block I/O, per interval. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
 #include "blk.h"
-#include "hist.h"
 #include "output.h"
 #include "row.h"
 #include "tool.h"
@@ -51,16 +51,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* A disk's interval, as hist_drain lays it out (the map's key, then its value). */
-static struct disk {
+/* A disk's requests of one interval. */
+struct disk {
 	__u32 dev;
-	struct counter c;
-} disks[MAX_DISKS];
+	uint64_t sequential;
+	uint64_t random;
+	uint64_t bytes;
+};
 
 static void disk_row(struct row *r, const void *rec)
 {
 	const struct disk *d = rec;
-	uint64_t total = d->c.random + d->c.sequential;
+	uint64_t total = d->random + d->sequential;
 	char hms[16] = "", dev[24];
 
 	if (r->mode != ROW_HEADER)
@@ -70,13 +72,13 @@ static void disk_row(struct row *r, const void *rec)
 		row_double(r, NULL, "ts", 0, 3, secs_since_start(mono_ns()));
 	row_str(r, "DISK", "disk", -7, blk_dev_name(d->dev), BLK_NAME_LEN);
 	row_str(r, NULL, "dev", 0, blk_dev_str(d->dev, dev, sizeof(dev)), sizeof(dev));
-	row_uint(r, "%RND", "random_pct", 5, total ? d->c.random * 100 / total : 0);
-	row_uint(r, "%SEQ", "sequential_pct", 5, total ? d->c.sequential * 100 / total : 0);
+	row_uint(r, "%RND", "random_pct", 5, total ? d->random * 100 / total : 0);
+	row_uint(r, "%SEQ", "sequential_pct", 5, total ? d->sequential * 100 / total : 0);
 	row_uint(r, "COUNT", "count", 8, total);
-	row_uint(r, "KBYTES", "kbytes", 10, d->c.bytes / 1024);
-	row_uint(r, NULL, "random", 0, d->c.random);
-	row_uint(r, NULL, "sequential", 0, d->c.sequential);
-	row_uint(r, NULL, "bytes", 0, d->c.bytes);
+	row_uint(r, "KBYTES", "kbytes", 10, d->bytes / 1024);
+	row_uint(r, NULL, "random", 0, d->random);
+	row_uint(r, NULL, "sequential", 0, d->sequential);
+	row_uint(r, NULL, "bytes", 0, d->bytes);
 }
 
 static void print_header(void *ctx)
@@ -85,24 +87,57 @@ static void print_header(void *ctx)
 	row_print_header(disk_row, &(struct disk){});
 }
 
-/* A line per disk with requests in the interval (JSON: a line per disk too). */
+/* The totals each disk had at the last read. */
+static struct disk seen[MAX_DISKS];
+static int nseen;
+
+/* The interval of disk dev, whose totals are now s: their growth since the last read. */
+static struct disk interval_of(__u32 dev, const struct disk_state *s)
+{
+	struct disk now = { dev, s->sequential, s->random, s->bytes }, d = now;
+	int i;
+
+	for (i = 0; i < nseen && seen[i].dev != dev; i++)
+		;
+	if (i < nseen) {
+		d.sequential -= seen[i].sequential;
+		d.random -= seen[i].random;
+		d.bytes -= seen[i].bytes;
+	}
+	if (i < MAX_DISKS) {
+		seen[i] = now;
+		nseen += i == nseen;
+	}
+	return d;
+}
+
+static int by_dev(const void *a, const void *b)
+{
+	__u32 x = ((const struct disk *)a)->dev, y = ((const struct disk *)b)->dev;
+
+	return (x > y) - (x < y);
+}
+
+/* A line per disk with requests in the interval (JSON: an object per disk). */
 static int print_interval(void *ctx)
 {
+	static struct disk rows[MAX_DISKS];
 	struct biopattern_bpf *skel = ctx;
-	int i, n = hist_drain(bpf_map__fd(skel->maps.counters),
-			      &(struct hist_records){
-				      .recs = disks,
-				      .rec_size = sizeof(disks[0]),
-				      .value_off = offsetof(struct disk, c),
-				      .max = MAX_DISKS,
-			      });
+	int fd = bpf_map__fd(skel->maps.disks), i, n = 0;
+	__u32 dev, *prev = NULL;
+	struct disk_state s;
 
-	if (n < 0) {
-		cli_warn("cannot read the counters: %s", strerror(-n));
-		return n;
+	while (n < MAX_DISKS && !bpf_map_get_next_key(fd, prev, &dev)) {
+		prev = &dev;
+		if (bpf_map_lookup_elem(fd, &dev, &s))
+			continue;
+		rows[n] = interval_of(dev, &s);
+		if (rows[n].random + rows[n].sequential)
+			n++;
 	}
+	qsort(rows, n, sizeof(rows[0]), by_dev);
 	for (i = 0; i < n; i++)
-		row_print(disk_row, &disks[i]);
+		row_print(disk_row, &rows[i]);
 	return 0;
 }
 
