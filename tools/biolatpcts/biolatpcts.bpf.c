@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
+#include "bpf/biohist.bpf.h"
 #include "bpf/blk.bpf.h"
 #include "bpf/maps.bpf.h"
 #include "bpf/missed.bpf.h"
@@ -43,9 +44,20 @@ struct {
 
 static const struct hist zero_hist;
 
-static __always_inline int io_type(struct request *rq)
+/*
+ * A field of the request: with btf (tp_btf programs, where rq is a BTF
+ * pointer) a plain load, else a helper call (raw_tp).
+ */
+#define RQ_READ(btf, rq, field) ((btf) ? (rq)->field : BPF_CORE_READ(rq, field))
+
+static __always_inline __u32 devt(struct request *rq, bool btf)
 {
-	switch (BPF_CORE_READ(rq, cmd_flags) & OP_MASK) {
+	return btf ? rq_devt_btf(rq) : rq_devt(rq);
+}
+
+static __always_inline int io_type(struct request *rq, bool btf)
+{
+	switch (RQ_READ(btf, rq, cmd_flags) & OP_MASK) {
 	case OP_READ:
 		return IO_READ;
 	case OP_WRITE:
@@ -83,21 +95,21 @@ static __always_inline __u64 latency_slot(__u64 ns)
  * scheduler), alloc_time_ns before it is allocated (only kernels built with
  * BLK_RQ_ALLOC_TIME, and only while a cgroup I/O controller asks for it).
  */
-static __always_inline __u64 rq_stamp(struct request *rq)
+static __always_inline __u64 rq_stamp(struct request *rq, bool btf)
 {
 	if (which == WHICH_AFTER_RQ_ALLOC)
-		return BPF_CORE_READ(rq, start_time_ns);
+		return RQ_READ(btf, rq, start_time_ns);
 	if (bpf_core_field_exists(rq->alloc_time_ns))
-		return BPF_CORE_READ(rq, alloc_time_ns);
+		return RQ_READ(btf, rq, alloc_time_ns);
 	return 0;
 }
 
-static __always_inline __u64 start_of(struct request *rq)
+static __always_inline __u64 start_of(struct request *rq, bool btf)
 {
 	__u64 *tsp, ts;
 
 	if (which != WHICH_ON_DEVICE)
-		return rq_stamp(rq);
+		return rq_stamp(rq, btf);
 	tsp = bpf_map_lookup_elem(&issued, &rq);
 	if (!tsp)
 		return 0;
@@ -106,11 +118,11 @@ static __always_inline __u64 start_of(struct request *rq)
 	return ts;
 }
 
-static __always_inline int on_issue(struct request *rq)
+static __always_inline int on_issue(struct request *rq, bool btf)
 {
 	__u64 ts;
 
-	if (!rq_dev_matches(rq))
+	if (filter_dev && devt(rq, btf) != filter_dev)
 		return 0;
 	ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&issued, &rq, &ts, BPF_ANY))
@@ -118,17 +130,18 @@ static __always_inline int on_issue(struct request *rq)
 	return 0;
 }
 
-static __always_inline int on_complete(struct request *rq)
+static __always_inline int on_complete(struct request *rq, bool btf)
 {
 	struct hist_key key = {};
 	__u64 start, now;
 	struct hist *h;
 	int type;
 
-	if (!rq_dev_matches(rq))
+	key.dev = devt(rq, btf);
+	if (filter_dev && key.dev != filter_dev)
 		return 0;
-	start = start_of(rq);
-	type = io_type(rq);
+	start = start_of(rq, btf);
+	type = io_type(rq, btf);
 	if (!start || type < 0)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -136,7 +149,6 @@ static __always_inline int on_complete(struct request *rq)
 		count_missed();
 		return 0;
 	}
-	key.dev = rq_devt(rq);
 	key.type = type;
 	h = map_lookup_or_init(&hists, &key, &zero_hist);
 	if (h)
@@ -149,25 +161,25 @@ static __always_inline int on_complete(struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int block_rq_issue_btf(__u64 *ctx)
 {
-	return on_issue(rq_of_issue(ctx));
+	return on_issue(rq_of_issue(ctx), true);
 }
 
 SEC("raw_tp/block_rq_issue")
 int block_rq_issue_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_issue(rq_of_issue(ctx->args));
+	return on_issue(rq_of_issue(ctx->args), false);
 }
 
 SEC("tp_btf/block_rq_complete")
 int block_rq_complete_btf(__u64 *ctx)
 {
-	return on_complete(rq_of_complete(ctx));
+	return on_complete(rq_of_complete(ctx), true);
 }
 
 SEC("raw_tp/block_rq_complete")
 int block_rq_complete_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_complete(rq_of_complete(ctx->args));
+	return on_complete(rq_of_complete(ctx->args), false);
 }
 
 char LICENSE[] SEC("license") = "GPL";
