@@ -52,15 +52,22 @@ run() {
 
 # check_json NAME FILE DISK READS WRITES: DISK's line counts exactly, and its
 # percentiles are in order, between 5 us and 10 s where there was I/O, 0 where not.
+# A program run the kernel skipped (re-entered on a CPU: an interrupt issuing
+# the next request while the issue's program runs) is reported at exit as
+# missed: that many fewer may be counted.
 check_json() {
-	local name=$1 out=$2 line got
+	local name=$1 out=$2 line got missed r w
 	line=$(jq -c --arg d "$3" 'select(.disk == $d)' "$out")
 	got=$(jq -r '[.counts.read, .counts.write, .counts.discard, .counts.flush] | join(" ")' <<<"$line")
-	if [ "$got" != "$4 $5 0 0" ]; then
-		fail "$name: $3 counts" "read write discard flush: '$got', want '$4 $5 0 0': $(head -c 300 "$out")"
+	missed=$(sed -n 's/.*: \([0-9]*\) events missed.*/\1/p' "$out.err" | tail -n 1)
+	read -r r w _ <<<"$got"
+	if [ "$got" != "$4 $5 0 0" ] && ! { [ "${missed:-0}" -gt 0 ] &&
+		[ "${got#* * }" = "0 0" ] && [ "$r" -le "$4" ] && [ "$w" -le "$5" ] &&
+		[ $((r + w + missed)) -ge $(($4 + $5)) ]; }; then
+		fail "$name: $3 counts" "read write discard flush: '$got', want '$4 $5 0 0' (${missed:-0} missed): $(head -c 300 "$out")"
 		return
 	fi
-	ok "$name: $3 counts"
+	ok "$name: $3 counts${missed:+ ($missed missed)}"
 	if jq -e '[.read, .write, .discard, .flush] as $p | [range(4)] | all(
 			($p[.] | to_entries | map(.value)) as $v |
 			if [$ARGS.positional[.] | tonumber] == [0] then all($v[]; . == 0)
