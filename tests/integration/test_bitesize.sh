@@ -108,7 +108,7 @@ fi
 # --json, on tp_btf and on raw tracepoints.
 for avoid in "" tp_btf; do
 	name="--json has the counts${avoid:+ (raw_tp)}"
-	BPFSCOPE_AVOID=$avoid run "$name" --json -v -d "$NAME_A" || continue
+	BPFSCOPE_AVOID=$avoid run "$name" --json -v --submitter -d "$NAME_A" || continue
 	out=$TMP/$name
 	if [ -n "$avoid" ]; then
 		check_path "$name: raw_tp taken" "$out.err" kinds=raw_tp block_rq_issue=raw_tp \
@@ -129,13 +129,20 @@ for avoid in "" tp_btf; do
 	fi
 done
 
-# The submitter's hook made to look missing: the task issuing the request is counted
-# (here the same dd: the loop device takes requests in the submitter's context).
-name="without block_io_start: the issuing task"
-if BPFSCOPE_AVOID=block_io_start run "$name" -v -d "$NAME_A"; then
-	check_path "$name: not hooked" "$TMP/$name.err" block_io_start=- block_rq_issue=tp_btf
+# Without --submitter (the default, as upstream's), or with the submitter's hook
+# made to look missing, the task issuing the request is counted (here the same
+# dd: the loop device takes requests in the submitter's context).
+for how in default missing; do
+	name="the issuing task ($how)"
+	if [ $how = default ]; then
+		run "$name" -v -d "$NAME_A" || continue
+	else
+		BPFSCOPE_AVOID=block_io_start run "$name" -v --submitter -d "$NAME_A" || continue
+	fi
+	check_path "$name: block_io_start not hooked" "$TMP/$name.err" block_io_start=- \
+		block_rq_issue=tp_btf
 	check_c1 "$name" "$TMP/$name"
-fi
+done
 
 # interval and count: two summaries, each after the time of day, then the tool exits.
 name="-T 1 2 prints two summaries and exits"

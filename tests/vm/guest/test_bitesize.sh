@@ -25,7 +25,7 @@ for path in $paths; do
 	*/best) start=tp_btf ;;
 	*) start=raw_tp ;;
 	esac
-	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" bitesize -v -d "$name"; then
+	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" bitesize -v --submitter -d "$name"; then
 		fail "bitesize [$path] starts" "$(tail -n 2 "$TMP/out.err")"
 		continue
 	fi
