@@ -29,17 +29,30 @@ static __always_inline bool sock_is_tcp(const struct sock *sk)
 	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) == IPPROTO_TCP;
 }
 
-/* Time in the old state, and remember now for the next change (forget it at TCP_CLOSE). */
+/*
+ * Time in the old state; remember now for the next change (in place: an
+ * update would allocate a new element), and forget the socket at TCP_CLOSE.
+ */
 static __always_inline __u64 time_in_state(__u64 key, __u64 now, int newstate)
 {
 	__u64 *prev = bpf_map_lookup_elem(&changed, &key);
-	__u64 delta = prev ? now - *prev : 0;
+	__u64 delta;
+	long err;
 
+	if (prev) {
+		delta = now - *prev;
+		if (newstate == TCP_CLOSE)
+			bpf_map_delete_elem(&changed, &key);
+		else
+			*prev = now;
+		return delta;
+	}
 	if (newstate == TCP_CLOSE)
-		bpf_map_delete_elem(&changed, &key);
-	else if (bpf_map_update_elem(&changed, &key, &now, BPF_ANY))
+		return 0;
+	err = bpf_map_update_elem(&changed, &key, &now, BPF_NOEXIST);
+	if (err && err != -EEXIST)
 		count_missed();
-	return delta;
+	return 0;
 }
 
 static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate,
