@@ -86,7 +86,8 @@ for r in rows:
         names.append(r[1])
 med = statistics.median
 print("%d sessions per run, %d rounds; medians; ns per session" % (n, len(base)))
-print("%-20s %9s %9s %9s %9s %9s %9s" % ("tool", "added", "addedCPU", "BPF", "BPFruns", "toolCPU", "total"))
+print("%-20s %9s %9s %9s %9s %9s %9s %9s" % ("tool", "added", "addedCPU", "BPF", "BPFruns",
+                                          "BPF/run", "toolCPU", "total"))
 print("%-20s %9.0f %9.0f" % ("(storm alone)", med(base.values()), med(basecpu.values())))
 res = {}
 for name in names:
@@ -96,15 +97,19 @@ for name in names:
     bpf = med(float(r[4]) / n for r in rs)
     runs = med(float(r[5]) / n for r in rs)
     tool = med(float(r[6]) * 1e6 / n for r in rs)
-    res[name] = (added, addcpu, bpf, runs, tool, bpf + tool)
-    print("%-20s %9.0f %9.0f %9.0f %9.2f %9.0f %9.0f" % ((name,) + res[name]))
+    perrun = med(float(r[4]) / float(r[5]) for r in rs if float(r[5]) > 0)
+    res[name] = (added, addcpu, bpf, runs, tool, bpf + tool, perrun)
+    print("%-20s %9.0f %9.0f %9.0f %9.2f %9.0f %9.0f %9.0f" % (name, added, addcpu, bpf, runs,
+                                                          perrun, tool, bpf + tool))
 for ours, peers in (("ours-tcplife", ("libbpf-tcplife", "bpftrace-tcplife.bt")),
                     ("ours-tcpstates", ("libbpf-tcpstates", "bpftrace-states"))):
     for peer in peers:
         if ours in res and peer in res:
             o, p = res[ours], res[peer]
-            print("%s / %s: added %.2fx, BPF %.2fx, tool CPU %.2fx, total CPU %.2fx" % (
+            print("%s / %s: added %.2fx, BPF %.2fx (per run %.2fx), tool CPU %.2fx, "
+                  "total CPU %.2fx" % (
                 ours, peer, o[0] / p[0] if p[0] else float("nan"),
                 o[2] / p[2] if p[2] > 0 else float("nan"),
+                o[6] / p[6] if p[6] > 0 else float("nan"),
                 o[4] / p[4] if p[4] else float("nan"), o[5] / p[5] if p[5] else float("nan")))
 PY
