@@ -33,6 +33,16 @@ static __always_inline bool ports_match(__u16 lport, __u16 rport)
 }
 
 /*
+ * Does this change start a socket's life: from CLOSE (connect(), listen()),
+ * or a listener's new child?  An entry a tool keeps for the address from
+ * before is stale: its socket was freed without its CLOSE being seen.
+ */
+static __always_inline bool life_begins(int oldstate, int newstate)
+{
+	return oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
+}
+
+/*
  * sock_tuple (include/bpf/net.bpf.h) with the local port that survives the
  * close: tcp_set_state(TCP_CLOSE) calls inet_put_port(), which zeroes
  * skc_num, before inet_sk_state_store() runs the tracepoint; inet_sport keeps

@@ -2,7 +2,9 @@
 # tcplife: two marked loopback sessions (IPv4, IPv6) between a client and a
 # server of unique names, random ports and byte counts; the IPv4 client
 # closes first, the IPv6 server shuts its side down first (its socket then
-# ends in the client's close(), in the client's context).  Each side's session must be shown once, as it closes, with its
+# ends in the client's close(), in the client's context), and a third IPv4
+# client ("r") resets its session (the server's socket ends in the client's
+# close() before the server closes it: only accept() names the server).  Each side's session must be shown once, as it closes, with its
 # own process (the client: its connect(); the server: the close() of the
 # accepted socket), its ports, the
 # bytes each way (TX_KB/RX_KB within 2 %, JSON: the kernel's counts, which
@@ -26,6 +28,7 @@ start_instance ipv6 "" -6
 start_instance raw_tp tp_btf -v
 start_instance tracepoint tp_btf,raw_tp -v
 start_instance perfbuf ringbuf -v
+start_instance rawsys tracepoint -v
 pairs_run
 stop_instances
 
@@ -63,9 +66,9 @@ check_side() {
 			       f[2] >= rx / 1024 * 0.98 && f[2] <= rx / 1024 * 1.02 &&
 			       f[3] >= hold && f[3] < hold + 3000)
 		}'; then
-		ok "$name: IPv$4 $5: PID $S_PID, ports, TX_KB RX_KB MS ($got)"
+		ok "$name: session $4 $5: PID $S_PID, ports, TX_KB RX_KB MS ($got)"
 	else
-		fail "$name: IPv$4 $5: PID $S_PID, ports, TX_KB RX_KB MS" \
+		fail "$name: session $4 $5: PID $S_PID, ports, TX_KB RX_KB MS" \
 			"want ~$((S_TX / 1024)) ~$((S_RX / 1024)) >=$HOLD, got '$got'; lines: $(grep -F "_$id" "$file" | head -4)"
 	fi
 }
@@ -80,12 +83,12 @@ shows() {
 header="PID     COMM             LADDR           LPORT RADDR           RPORT TX_KB  RX_KB  MS"
 if [ "$(head -1 "$TMP/text")" = "$header" ]; then ok "text: upstream header"
 else fail "text: upstream header" "$(head -1 "$TMP/text")"; fi
-for fam in 4 6; do
+for fam in 4 6 r; do
 	for s in client server; do check_side text "$TMP/text" 0 $fam $s; done
 done
 n=$(grep -c "_$id " "$TMP/text")
-if [ "$n" = 4 ]; then ok "text: four lines of ours, no more"
-else fail "text: four lines of ours, no more" "$n: $(grep "_$id " "$TMP/text")"; fi
+if [ "$n" = 6 ]; then ok "text: six lines of ours, no more"
+else fail "text: six lines of ours, no more" "$n: $(grep "_$id " "$TMP/text")"; fi
 
 # -T, -t -w: the time columns and the wide layout.
 if head -1 "$TMP/time" | grep -q '^TIME     PID     COMM ' &&
@@ -102,10 +105,12 @@ fi
 
 # --json: the kernel's byte counts and the lifespan, for each session.
 json_side() { # FAMILY SIDE
+	local ip=$1
+	[ "$ip" = r ] && ip=4
 	side "$1" "$2"
 	jq -c --argjson pid "$S_PID" --arg comm "$S_COMM" --arg a "$S_ADDR" \
 		--argjson lp "$S_LPORT" --argjson rp "$S_RPORT" --argjson tx "$S_TX" \
-		--argjson rx "$S_RX" --argjson ip "$1" --argjson hold $HOLD \
+		--argjson rx "$S_RX" --argjson ip "$ip" --argjson hold $HOLD \
 		'select(.pid == $pid and .comm == $comm and .ip == $ip and .laddr == $a and
 			.raddr == $a and .lport == $lp and .rport == $rp and
 			.tx_bytes >= $tx and .tx_bytes <= $tx + 2 and
@@ -115,11 +120,11 @@ json_side() { # FAMILY SIDE
 }
 if jq -e . "$TMP/json" >/dev/null 2>&1; then ok "--json: every line is JSON"
 else fail "--json: every line is JSON" "$(head -c 300 "$TMP/json")"; fi
-for fam in 4 6; do
+for fam in 4 6 r; do
 	for s in client server; do
 		n=$(json_side $fam $s | grep -c .)
-		if [ "$n" = 1 ]; then ok "--json: IPv$fam $s: exact bytes, PID, ports, ms"
-		else fail "--json: IPv$fam $s: exact bytes, PID, ports, ms" \
+		if [ "$n" = 1 ]; then ok "--json: session $fam $s: exact bytes, PID, ports, ms"
+		else fail "--json: session $fam $s: exact bytes, PID, ports, ms" \
 			"$n objects; ours: $(grep -F "_$id" "$TMP/json" | head -4)"; fi
 	done
 done
@@ -148,6 +153,11 @@ check_side "tracepoint" "$TMP/tracepoint" 0 6 client
 check_path "BPFSCOPE_AVOID=ringbuf: perf buffer" "$TMP/perfbuf.err" inet_sock_set_state=tp_btf \
 	buffer=perfbuf
 check_side "perfbuf" "$TMP/perfbuf" 0 4 client
+check_path "BPFSCOPE_AVOID=tracepoint: accept() exits through raw_syscalls" "$TMP/rawsys.err" \
+	sys_exit=raw_tp inet_sock_set_state=tp_btf
+check_side "raw sys_exit" "$TMP/rawsys" 0 r server
+check_path "default: accept() and accept4() exits through their tracepoints" "$TMP/raw_tp.err" \
+	sys_exit_accept4=tracepoint sys_exit_accept=tracepoint
 
 # Bad input: one line, status 2.
 for args in "-L 80,,81" "-D 65536" "-L http" "-D ''" "-4 -6"; do

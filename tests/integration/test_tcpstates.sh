@@ -111,7 +111,7 @@ check_line "IPv6: the server's shutdown() first" 6 server ESTABLISHED FIN_WAIT1 
 check_line "IPv6: the server's socket ends in the client's close() (C-PID: the task running)" 6 \
 	server FIN_WAIT2 CLOSE "$CPID6" "$CCOMM6" $((HOLD / 2)) $((HOLD + 3000))
 check_line "IPv6: the client's close() after holding it $HOLD ms" 6 client CLOSE_WAIT LAST_ACK \
-	"$CPID6" "$CCOMM6" $HOLD $((HOLD + 3000))
+	"$CPID6" "$CCOMM6" $((HOLD - 50)) $((HOLD + 3000))
 
 # --json: the same changes as objects with their states, ports and SKADDR.
 if jq -e . "$TMP/json" >/dev/null 2>&1; then ok "--json: every line is JSON"
@@ -130,7 +130,9 @@ for fam in 4 6; do
 	if [ "$got" = "$want " ] && [ "$(grep -c . <<<"$sks")" = 1 ] && [ -n "$first" ]; then
 		ok "--json: IPv$fam client: states, one skaddr, connect() by PID $cp"
 	else
-		fail "--json: IPv$fam client: states, one skaddr, connect() by PID $cp" "'$got' skaddr: $sks; $first"
+		fail "--json: IPv$fam client: states, one skaddr, connect() by PID $cp" "'$got' skaddr: $sks; $(
+			jq -c --argjson port "$port" 'select(.rport == $port and .newstate == "SYN_SENT")' \
+				"$TMP/json" | head -c 300)"
 	fi
 done
 

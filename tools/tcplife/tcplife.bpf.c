@@ -8,10 +8,12 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
+#include "bpf/fdfile.bpf.h"
 #include "bpf/filter.bpf.h"
 #include "bpf/life.bpf.h"
 #include "bpf/missed.bpf.h"
 #include "bpf/net.bpf.h"
+#include "bpf/syscalls.bpf.h"
 #include "tcplife.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct life_event))
@@ -57,21 +59,23 @@ static __always_inline void set_owner(struct life_start *s)
 }
 
 /*
- * SYN_SENT, SYN_RECV, ESTABLISHED: the first one seen is the birth.  SYN_SENT
- * runs in connect(), in the process that opens the session.
+ * SYN_SENT, SYN_RECV, ESTABLISHED: the first one seen is the birth (a new
+ * life replaces what was kept for the address).  SYN_SENT runs in connect(),
+ * in the process that opens the session.
  */
-static __always_inline int on_open(const struct sock *sk, int newstate)
+static __always_inline int on_open(const struct sock *sk, int oldstate, int newstate)
 {
 	struct life_start init = {};
 	__u64 key = (__u64)sk;
+	bool begins = life_begins(oldstate, newstate);
 	long err;
 
-	if (bpf_map_lookup_elem(&starts, &key))
+	if (!begins && bpf_map_lookup_elem(&starts, &key))
 		return 0;
 	init.ts_ns = bpf_ktime_get_ns();
 	if (newstate == TCP_SYN_SENT)
 		set_owner(&init);
-	err = bpf_map_update_elem(&starts, &key, &init, BPF_NOEXIST);
+	err = bpf_map_update_elem(&starts, &key, &init, begins ? BPF_ANY : BPF_NOEXIST);
 	if (err && err != -EEXIST)
 		count_missed();
 	return 0;
@@ -79,7 +83,8 @@ static __always_inline int on_open(const struct sock *sk, int newstate)
 
 /*
  * FIN_WAIT1 and LAST_ACK are entered only by close() or shutdown(), in the
- * process that has the socket: the owner of a session accepted by a server.
+ * process that has the socket: the owner of a session accepted by a server
+ * when its accept() was not seen (io_uring, a session open before the trace).
  */
 static __always_inline int on_user_close(const struct sock *sk)
 {
@@ -130,12 +135,13 @@ static __always_inline int on_close(void *ctx, const struct sock *sk)
 	return 0;
 }
 
-static __always_inline int on_set_state(void *ctx, const struct sock *sk, int newstate)
+static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate,
+					int newstate)
 {
 	if (!sk || !sock_is_tcp(sk) || !family_wanted(sk))
 		return 0;
 	if (newstate < TCP_FIN_WAIT1)
-		return on_open(sk, newstate);
+		return on_open(sk, oldstate, newstate);
 	if (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK)
 		return on_user_close(sk);
 	if (newstate == TCP_CLOSE)
@@ -143,16 +149,55 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ne
 	return 0;
 }
 
+/* accept() and accept4() return the descriptor of an accepted session: its owner. */
+static __always_inline int on_accept_exit(long fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct life_start *s;
+	__u64 key;
+
+	if (fd < 0)
+		return 0;
+	key = (__u64)file_sock(task_fd_file(t, fd));
+	s = key ? bpf_map_lookup_elem(&starts, &key) : NULL;
+	if (s)
+		set_owner(s);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int accept4_exit(struct syscall_trace_exit *ctx)
+{
+	return on_accept_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int accept_exit(struct syscall_trace_exit *ctx)
+{
+	return on_accept_exit(ctx->ret);
+}
+
+/* Kernels without syscall tracepoints: raw_syscalls, the two calls picked by number. */
+SEC("raw_tp/sys_exit")
+int BPF_PROG(accept_sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	long nr = syscall_nr(regs);
+
+	if ((nr != __NR_accept4 && nr != __NR_accept) || !native_syscall(regs))
+		return 0;
+	return on_accept_exit(ret);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(set_state_btf, const struct sock *sk, int oldstate, int newstate)
 {
-	return on_set_state(ctx, sk, newstate);
+	return on_set_state(ctx, sk, oldstate, newstate);
 }
 
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(set_state_raw, const struct sock *sk, int oldstate, int newstate)
 {
-	return on_set_state(ctx, sk, newstate);
+	return on_set_state(ctx, sk, oldstate, newstate);
 }
 
 /* The leading fields of the sock:inet_sock_set_state record, unchanged since 4.16. */
@@ -166,7 +211,7 @@ struct set_state_record {
 SEC("tracepoint/sock/inet_sock_set_state")
 int set_state_tp(struct set_state_record *ctx)
 {
-	return on_set_state(ctx, ctx->skaddr, ctx->newstate);
+	return on_set_state(ctx, ctx->skaddr, ctx->oldstate, ctx->newstate);
 }
 
 char LICENSE[] SEC("license") = "GPL";

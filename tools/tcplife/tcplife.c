@@ -7,6 +7,7 @@
 #include "output.h"
 #include "probe.h"
 #include "row.h"
+#include "syscalls.h"
 #include "tool.h"
 #include "tcplife.h"
 #include "tcplife.skel.h"
@@ -89,6 +90,23 @@ static void life_row(struct row *r, const void *rec)
 	row_double(r, "MS", "ms", 0, 2, e->span_ns / 1e6);
 }
 
+/*
+ * inet_sock_set_state: tp_btf, raw_tp or the classic tracepoint; the exits of
+ * accept4() and accept(), for the process of each accepted session.
+ */
+static int choose_hooks(struct tcplife_bpf *skel)
+{
+	const struct syscall_pair tp[] = {
+		{ NULL, skel->progs.accept4_exit },
+		{ NULL, skel->progs.accept_exit },
+	};
+	const struct syscall_pair raw = { NULL, skel->progs.accept_sys_exit_raw };
+
+	if (syscall_hooks_choose(skel->obj, "accept4()", tp, ARRAY_SIZE(tp), &raw) < 0)
+		return -1;
+	return hook_choose_each(skel->obj, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
@@ -101,7 +119,7 @@ int main(int argc, char **argv)
 		return 1;
 	port_set_copy(&opts.lports, skel->rodata->filter_lports, &skel->rodata->filter_lports_on);
 	port_set_copy(&opts.rports, skel->rodata->filter_rports, &skel->rodata->filter_rports_on);
-	if (!hook_choose_each(skel->obj, NULL))
+	if (!choose_hooks(skel))
 		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
 			.row = life_row,

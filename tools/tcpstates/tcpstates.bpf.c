@@ -30,17 +30,18 @@ static __always_inline bool sock_is_tcp(const struct sock *sk)
 }
 
 /*
- * Time in the old state; remember now for the next change (in place: an
- * update would allocate a new element), and forget the socket at TCP_CLOSE.
+ * Time in the old state (0 when the socket's life begins); remember now for
+ * the next change (in place: an update would allocate a new element), and
+ * forget the socket at TCP_CLOSE.
  */
-static __always_inline __u64 time_in_state(__u64 key, __u64 now, int newstate)
+static __always_inline __u64 time_in_state(__u64 key, __u64 now, int oldstate, int newstate)
 {
 	__u64 *prev = bpf_map_lookup_elem(&changed, &key);
 	__u64 delta;
 	long err;
 
 	if (prev) {
-		delta = now - *prev;
+		delta = life_begins(oldstate, newstate) ? 0 : now - *prev;
 		if (newstate == TCP_CLOSE)
 			bpf_map_delete_elem(&changed, &key);
 		else
@@ -67,13 +68,13 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ol
 		return 0;
 	e = event_reserve(sizeof(*e));
 	if (!e) {
-		time_in_state(key, now, newstate);
+		time_in_state(key, now, oldstate, newstate);
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = now;
 	e->skaddr = key;
-	e->delta_ns = time_in_state(key, now, newstate);
+	e->delta_ns = time_in_state(key, now, oldstate, newstate);
 	e->flow = t;
 	e->pid = current_ids() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));

@@ -2,7 +2,7 @@
 """A marked TCP session for test_tcplife.sh and test_tcpstates.sh.
 
   tcplife_pair.py ADDR PORT CLIENT_BYTES SERVER_BYTES HOLD_MS CLIENT_COMM SERVER_COMM
-                  client|server DIR
+                  client|server|reset DIR
 
 The server (this process, named SERVER_COMM) forks the client (named
 CLIENT_COMM), writes "SERVER_PID CLIENT_PID" to DIR/pids and both wait for
@@ -11,12 +11,15 @@ CLIENT_BYTES, reads SERVER_BYTES, holds the session HOLD_MS milliseconds and
 closes it.  The server reads everything and replies; then, if the client is
 to close first, waits for the client's end, 50 ms more, and closes its
 side; if the server is, shuts its side down at once (FIN_WAIT1), and closes
-after the client's end (which ends the socket, in the client's close()).  The listener is closed once the
+after the client's end (which ends the socket, in the client's close()).
+With "reset" the client aborts the session (SO_LINGER 0: a reset, which
+ends the server's socket in the client's close(), before the server closes).  The listener is closed once the
 client has exited.  The client's port goes to DIR/cport, and DIR/done is
 written when all went well (exit status 0).
 """
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -43,12 +46,14 @@ def recv_exactly(sock, n):
         got += len(b)
 
 
-def client(addr, port, cbytes, sbytes, hold):
+def client(addr, port, cbytes, sbytes, hold, reset):
     sock = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
     sock.connect((addr, port))
     sock.sendall(b"c" * cbytes)
     recv_exactly(sock, sbytes)
     time.sleep(hold / 1000.0)
+    if reset:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
 
 
@@ -63,8 +68,12 @@ def server(addr, port, cbytes, sbytes, closer, d, ready_w):
     conn.sendall(b"s" * sbytes)
     if closer == "server":
         conn.shutdown(socket.SHUT_WR)
-    if conn.recv(1):
-        sys.exit("the client sent more than %d bytes" % cbytes)
+    try:
+        if conn.recv(1):
+            sys.exit("the client sent more than %d bytes" % cbytes)
+    except ConnectionResetError:
+        if closer != "reset":
+            raise
     if closer == "client":
         time.sleep(0.05)
     conn.close()
@@ -74,7 +83,7 @@ def server(addr, port, cbytes, sbytes, closer, d, ready_w):
 
 
 def main():
-    if len(sys.argv) != 10 or sys.argv[8] not in ("client", "server"):
+    if len(sys.argv) != 10 or sys.argv[8] not in ("client", "server", "reset"):
         sys.exit(__doc__)
     addr, port, cbytes, sbytes, hold = sys.argv[1], *map(int, sys.argv[2:6])
     ccomm, scomm, closer, d = sys.argv[6:10]
@@ -86,7 +95,7 @@ def main():
         wait_go(d)
         if os.read(ready_r, 1) != b"1":
             os._exit(1)
-        client(addr, port, cbytes, sbytes, hold)
+        client(addr, port, cbytes, sbytes, hold, closer == "reset")
         os._exit(0)
     with open(os.path.join(d, "pids.tmp"), "w") as f:
         f.write("%d %d\n" % (os.getpid(), pid))

@@ -3,7 +3,9 @@
 # process of unique names on a random port, with random byte counts
 # (helpers/tcplife_pair.py).  The IPv4 client closes first; the IPv6 server
 # shuts its side down first, and its socket ends (FIN_WAIT2 -> CLOSE) when
-# the client's close() sends its FIN: in the client's context.
+# the client's close() sends its FIN: in the client's context.  A third,
+# IPv4 session (family "r") ends with a reset from the client: the server's
+# socket ends in the client's close() before the server has closed it.
 #
 #	pairs_start          # the processes, waiting; sets SPID4 CPID4 SPID6 CPID6 ...
 #	... start the tools (-p may name the PIDs now) ...
@@ -23,17 +25,22 @@ free_port() {
 }
 PORT4=$(free_port)
 PORT6=$(free_port)
+PORTr=$(free_port)
 CB4=$((200000 + RANDOM)) SB4=$((100000 + RANDOM))
 CB6=$((150000 + RANDOM)) SB6=$((50000 + RANDOM))
+CBr=$((10000 + RANDOM)) SBr=$((10000 + RANDOM))
 HOLD=300 # ms the client keeps each session open after the exchange
-CCOMM4=lc4_$id SCOMM4=ls4_$id CCOMM6=lc6_$id SCOMM6=ls6_$id
+CCOMM4=lc4_$id SCOMM4=ls4_$id CCOMM6=lc6_$id SCOMM6=ls6_$id CCOMMr=lcr_$id SCOMMr=lsr_$id
 
 pairs_start() {
 	local fam addr port cb sb closer i
-	for fam in 4 6; do
+	for fam in 4 6 r; do
 		mkdir -p "$TMP/pair$fam"
-		if [ $fam = 4 ]; then addr=127.0.0.1 port=$PORT4 cb=$CB4 sb=$SB4 closer=client
-		else addr=::1 port=$PORT6 cb=$CB6 sb=$SB6 closer=server; fi
+		case $fam in
+		4) addr=127.0.0.1 port=$PORT4 cb=$CB4 sb=$SB4 closer=client ;;
+		6) addr=::1 port=$PORT6 cb=$CB6 sb=$SB6 closer=server ;;
+		r) addr=127.0.0.1 port=$PORTr cb=$CBr sb=$SBr closer=reset ;;
+		esac
 		"$PY" "$PAIR" $addr $port $cb $sb $HOLD "lc${fam}_$id" "ls${fam}_$id" $closer \
 			"$TMP/pair$fam" 2>"$TMP/pair$fam/err" &
 		on_exit kill -KILL $!
@@ -42,23 +49,23 @@ pairs_start() {
 			sleep 0.05
 		done
 		read -r "SPID$fam" "CPID$fam" <"$TMP/pair$fam/pids" ||
-			bail_out "IPv$fam session: processes start" "$(cat "$TMP/pair$fam/err")"
+			bail_out "session $fam: processes start" "$(cat "$TMP/pair$fam/err")"
 	done
 }
 
 pairs_run() {
 	local fam i
-	touch "$TMP/pair4/go" "$TMP/pair6/go"
-	for fam in 4 6; do
+	touch "$TMP/pair4/go" "$TMP/pair6/go" "$TMP/pairr/go"
+	for fam in 4 6 r; do
 		for ((i = 0; i < 200; i++)); do
 			[ -e "$TMP/pair$fam/done" ] && break
 			sleep 0.05
 		done
 		if [ -e "$TMP/pair$fam/done" ]; then
 			read -r "CPORT$fam" <"$TMP/pair$fam/cport"
-			ok "IPv$fam session: the workload ran"
+			ok "session $fam: the workload ran"
 		else
-			fail "IPv$fam session: the workload ran" "$(cat "$TMP/pair$fam/err")"
+			fail "session $fam: the workload ran" "$(cat "$TMP/pair$fam/err")"
 		fi
 	done
 	sleep 0.3 # the last events reach every instance's poll loop

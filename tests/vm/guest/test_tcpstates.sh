@@ -22,7 +22,7 @@ i=0
 while [ $i -lt 600 ]; do
 	n=0
 	while IFS='|' read -r name avoid want; do [ -e "$TMP/$name.ready" ] && n=$((n + 1)); done <"$TMP/instances"
-	[ $n = 4 ] && break
+	[ $n = $(grep -c . "$TMP/instances") ] && break
 	sleep 0.1
 	i=$((i + 1))
 done
