@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Port lists of the TCP session tools (tcplife, tcpstates): -L and -D take
+ * "80,443,8080"; the set is a bitmap the BPF side tests in its rodata
+ * (include/bpf/life.bpf.h), one bit per port.
+ *
+ *	port_set_parse(&lports, "-L", arg);
+ *	port_set_copy(&lports, skel->rodata->filter_lports, &skel->rodata->filter_lports_on);
+ */
+#ifndef BPFSCOPE_LIFE_H
+#define BPFSCOPE_LIFE_H
+
+#define PORT_SET_BYTES (65536 / 8)
+
+#ifndef __bpf__
+#include <stdbool.h>
+
+struct port_set {
+	unsigned char bits[PORT_SET_BYTES];
+	int n; /* ports named; 0: no filter */
+};
+
+/*
+ * Add the comma-separated ports of arg (decimal 0-65535) to s; a bad list is
+ * a one-line usage error naming opt.  May be given more than once.
+ */
+void port_set_parse(struct port_set *s, const char *opt, const char *arg);
+bool port_set_has(const struct port_set *s, unsigned int port);
+/* Into a tool's rodata (before load): the bitmap, and whether it filters. */
+void port_set_copy(const struct port_set *s, volatile unsigned char *bits, volatile bool *on);
+
+#endif /* !__bpf__ */
+#endif
