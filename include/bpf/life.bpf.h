@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The -L/-D port filters of the TCP session tools (tcplife, tcpstates): a bit
- * per port in rodata, set by include/life.h before load, so a run without
+ * per port in rodata, set by include/ports.h before load, so a run without
  * them costs nothing (the verifier drops the branch).
  */
 #ifndef BPFSCOPE_LIFE_BPF_H
@@ -10,7 +10,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "bpf/net.bpf.h"
-#include "life.h"
+#include "ports.h"
 
 const volatile bool filter_lports_on = false;
 const volatile bool filter_rports_on = false;
@@ -40,22 +40,6 @@ static __always_inline bool ports_match(__u16 lport, __u16 rport)
 static __always_inline bool life_begins(int oldstate, int newstate)
 {
 	return oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
-}
-
-/*
- * sock_tuple (include/bpf/net.bpf.h) with the local port that survives the
- * close: tcp_set_state(TCP_CLOSE) calls inet_put_port(), which zeroes
- * skc_num, before inet_sk_state_store() runs the tracepoint; inet_sport keeps
- * the port until the socket is freed.
- */
-static __always_inline bool session_tuple(const struct sock *sk, struct net_tuple *t, __u8 only_ip)
-{
-	const struct inet_sock *inet = (const void *)sk;
-
-	if (!sock_tuple(sk, t, only_ip))
-		return false;
-	t->lport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
-	return true;
 }
 
 #endif

@@ -39,7 +39,13 @@ static __always_inline bool sock_tuple(const struct sock *sk, struct net_tuple *
 	} else {
 		return false;
 	}
-	t->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	/*
+	 * inet_sport, not skc_num: inet_put_port() clears skc_num before the
+	 * state change to TCP_CLOSE, where the tools that report at close look.
+	 */
+	t->lport = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+	if (!t->lport)
+		t->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	t->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	return true;
 }

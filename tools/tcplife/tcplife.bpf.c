@@ -117,7 +117,7 @@ static __always_inline int on_close(void *ctx, const struct sock *sk)
 	/* Closed before any close() was seen (a reset): the task running now, as upstream. */
 	if (!start.owned)
 		set_owner(&start);
-	if (!owner_wanted(start.pid) || !session_tuple(sk, &t, filter_ip) ||
+	if (!owner_wanted(start.pid) || !sock_tuple(sk, &t, filter_ip) ||
 	    !ports_match(t.lport, t.rport))
 		return 0;
 	e = event_reserve(sizeof(*e));

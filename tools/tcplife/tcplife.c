@@ -2,7 +2,7 @@
 /* tcplife: trace TCP sessions as they close: who had them, bytes each way, how long they lived. */
 #include <stdio.h>
 
-#include "life.h"
+#include "ports.h"
 #include "net.h"
 #include "output.h"
 #include "probe.h"

@@ -63,7 +63,7 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ol
 	struct net_tuple t = {};
 	struct state_event *e;
 
-	if (!sk || !sock_is_tcp(sk) || !session_tuple(sk, &t, filter_ip) ||
+	if (!sk || !sock_is_tcp(sk) || !sock_tuple(sk, &t, filter_ip) ||
 	    !ports_match(t.lport, t.rport))
 		return 0;
 	e = event_reserve(sizeof(*e));

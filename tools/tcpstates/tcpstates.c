@@ -2,7 +2,7 @@
 /* tcpstates: trace TCP state changes, with the time each socket spent in its old state. */
 #include <stdio.h>
 
-#include "life.h"
+#include "ports.h"
 #include "net.h"
 #include "output.h"
 #include "probe.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Port lists of the TCP session tools; see include/life.h. */
+/* Port lists of the TCP session tools; see include/ports.h. */
 #include <string.h>
 
 #include "cli.h"
-#include "life.h"
+#include "ports.h"
 
 void port_set_parse(struct port_set *s, const char *opt, const char *arg)
 {

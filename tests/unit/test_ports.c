@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lib/life.c: the -L/-D port lists of tcplife and tcpstates. */
+/* lib/ports.c: the -L/-D port lists of tcplife and tcpstates. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "life.h"
+#include "ports.h"
 #include "unit.h"
 
 /* Parse arg in a child (a bad list exits 2); its stderr into err. */

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Port lists of the TCP session tools (tcplife, tcpstates): -L and -D take
+ * Port lists of the network tools (tcplife, tcpstates, tcpconnect -P, ...): -L and -D take
  * "80,443,8080"; the set is a bitmap the BPF side tests in its rodata
  * (include/bpf/life.bpf.h), one bit per port.
  *
  *	port_set_parse(&lports, "-L", arg);
  *	port_set_copy(&lports, skel->rodata->filter_lports, &skel->rodata->filter_lports_on);
  */
-#ifndef BPFSCOPE_LIFE_H
-#define BPFSCOPE_LIFE_H
+#ifndef BPFSCOPE_PORTS_H
+#define BPFSCOPE_PORTS_H
 
 #define PORT_SET_BYTES (65536 / 8)
 
