@@ -32,7 +32,6 @@ static unsigned int nsubnets;
 static const struct opt_pick picks[] = {
 	{ OPT_PID, 'p', NULL, "Only bytes sent by these processes (PID[,PID...])" },
 	{ OPT_CGROUP, 'c', NULL, NULL },
-	{ OPT_DURATION, 'd', NULL, NULL },
 	{},
 };
 
