@@ -20,10 +20,12 @@ NETNS_INO=$(stat -L -c %i "/run/netns/$NS")
 W=$TMP/w # the clients write their port here, nobody's too
 mkdir -m 1777 "$W"
 
-# Each connection: NAME HOST RUNNER.  Comms are unique to this run (15 bytes).
+# Each connection: NAME HOST RUNNER [reset].  Comms are unique to this run
+# (15 bytes).  r4: the server resets the connection, the client closes after.
 CONNS="a4 127.0.0.1 -
 b6 ::1 nobody
-n4 127.0.0.1 netns"
+n4 127.0.0.1 netns
+r4 127.0.0.1 - reset"
 comm_of() { echo "tt$1$id" | cut -c1-15; }
 # run_in RUNNER CMD...: as root, as nobody, or in the namespace (exec: same PID).
 run_in() {
@@ -37,13 +39,15 @@ run_in() {
 }
 
 # Servers first (-p needs their PIDs), listening before any tool starts.
-while read -r name host how; do
-	(run_in "$([ "$how" = netns ] && echo netns)" $PY "$PEER" server "$host" "$PORT" \
-		"$(comm_of "s$name")" "$TMP/ready.$name") >/dev/null 2>&1 &
+while read -r name host how reset; do
+	port=$PORT
+	[ "$name" = r4 ] && port=$((PORT + 1))
+	(run_in "$([ "$how" = netns ] && echo netns)" $PY "$PEER" server "$host" "$port" \
+		"$(comm_of "s$name")" "$TMP/ready.$name" $reset) >/dev/null 2>&1 &
 	eval "SPID_$name=$!"
 	on_exit kill -KILL "$!"
 done <<<"$CONNS"
-for name in a4 b6 n4; do
+for name in a4 b6 n4 r4; do
 	for ((i = 0; i < 100; i++)); do [ -e "$TMP/ready.$name" ] && break; sleep 0.05; done
 	[ -e "$TMP/ready.$name" ] || bail_out "server $name did not start"
 done
@@ -78,14 +82,16 @@ start_instance rawsys tracepoint -v
 start_instance perfbuf ringbuf -v
 
 # The clients, one after the other; each ends once its connection is closed.
-while read -r name host how; do
-	(run_in "$how" $PY "$PEER" client "$host" "$PORT" "$(comm_of "c$name")" \
-		"$W/cport.$name") >/dev/null 2>&1 &
+while read -r name host how reset; do
+	port=$PORT
+	[ "$name" = r4 ] && port=$((PORT + 1))
+	(run_in "$how" $PY "$PEER" client "$host" "$port" "$(comm_of "c$name")" \
+		"$W/cport.$name" $reset) >/dev/null 2>&1 &
 	eval "CPID_$name=$!"
 	wait "$!" || fail "client $name" "exit status $?"
 	eval "CPORT_$name=\$(cat \"$W/cport.$name\" 2>/dev/null)"
 done <<<"$CONNS"
-for name in a4 b6 n4; do
+for name in a4 b6 n4 r4; do
 	eval "wait \$SPID_$name" || fail "server $name" "exit status $?"
 done
 sleep 0.3 # the last events reach every instance
@@ -96,25 +102,27 @@ for i in "${!NAMES[@]}"; do
 	[ "$rc" = 0 ] || fail "${NAMES[$i]}: exits 0 on SIGINT" "exit status $rc"
 done
 
+port_of() { if [ "$1" = r4 ]; then echo $((PORT + 1)); else echo "$PORT"; fi; }
 # The text lines of connection NAME, expected (E) and as printed (filtered by
 # the ports of the connection), without the optional leading columns.
 expected() {
 	local n=$1 host ip s c sp cp
-	eval "s=\$SPID_$n c=\$CPID_$n sp=$PORT cp=\$CPORT_$n"
+	eval "s=\$SPID_$n c=\$CPID_$n sp=$(port_of "$n") cp=\$CPORT_$n"
 	host=127.0.0.1 ip=4
 	[ "$n" = b6 ] && host=::1 ip=6
+	local xc="X $c $(comm_of "c$n") $ip $host $host $cp $sp"
+	local xs="X $s $(comm_of "s$n") $ip $host $host $sp $cp"
 	printf '%s\n' \
 		"C $c $(comm_of "c$n") $ip $host $host $cp $sp" \
-		"A $s $(comm_of "s$n") $ip $host $host $sp $cp" \
-		"X $c $(comm_of "c$n") $ip $host $host $cp $sp" \
-		"X $s $(comm_of "s$n") $ip $host $host $sp $cp"
+		"A $s $(comm_of "s$n") $ip $host $host $sp $cp"
+	if [ "$n" = r4 ]; then printf '%s\n' "$xs" "$xc"; else printf '%s\n' "$xc" "$xs"; fi
 }
 # shown FILE NAME [SKIP]: the lines about connection NAME (its client port
 # at either end), spaces squeezed, the first SKIP columns cut.
 shown() {
 	local cp
 	eval "cp=\$CPORT_$2"
-	awk -v cp="$cp" -v p="$PORT" -v skip="${3:-0}" '
+	awk -v cp="$cp" -v p="$(port_of "$2")" -v skip="${3:-0}" '
 		($(NF) == cp && $(NF-1) == p) || ($(NF) == p && $(NF-1) == cp) {
 			for (i = skip + 1; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "\n")
 		}' "$1"
@@ -124,7 +132,7 @@ check_conn() {
 	local got want
 	want=$(expected "$2")
 	got=$(shown "$TMP/$1" "$2" "$3")
-	if [ -n "$CPORT_a4" ] && [ "$got" = "$want" ]; then ok "$1: connection $2: C A X X, PIDs, names, ports"
+	if eval "[ -n \"\$CPORT_$2\" ]" && [ "$got" = "$want" ]; then ok "$1: connection $2: C A X X, PIDs, names, ports"
 	else fail "$1: connection $2: C A X X" "want [$want] got [$got]"; fi
 }
 check_none() {
@@ -134,6 +142,9 @@ check_none() {
 
 check "header" grep -qE '^T +PID +COMM +IP +SADDR +DADDR +SPORT +DPORT$' "$TMP/text"
 for c in a4 b6 n4; do check_conn text "$c"; done
+# Reset by the server (X: its close with unread data), then closed by the
+# client (X: a socket the kernel had closed, seen when close() destroys it).
+check_conn text r4
 # -t -U: TIME(s) and UID before; nobody's client shows uid 65534, root's 0.
 check "-t -U header" grep -qE '^TIME\(s\) +UID +T +PID' "$TMP/cols"
 check_conn cols b6 2

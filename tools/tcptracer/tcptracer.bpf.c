@@ -12,7 +12,12 @@
  *    or to the same state) in the closer's context, while __fput() releases
  *    the socket's file, its reference count gone, and before sock_orphan()
  *    unlinks the file: that count marks a state change made by close(), never
- *    one made by shutdown() or by a packet.
+ *    one made by shutdown() or by a packet.  A socket the kernel closed
+ *    while the task held it (reset by the peer; shut down both ways and
+ *    finished) changes no state at close(): it is noted at its CLOSE, and
+ *    the close is seen when tcp_close() destroys it, in the closer's
+ *    context (tcp:tcp_destroy_sock, Linux 5.6; without it such closes are
+ *    not seen).
  *  - accept: the new descriptor at the syscall's exit, through the task's
  *    file table (include/bpf/fdfile.bpf.h).
  */
@@ -41,6 +46,14 @@ struct {
 	__type(key, __u64);
 	__type(value, struct tracer_owner);
 } connecting SEC(".maps");
+
+/* Sockets the kernel closed while a task still holds them (the value is unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);
+	__type(value, __u8);
+} closed_held SEC(".maps");
 
 static __always_inline void owner_current(struct tracer_owner *o)
 {
@@ -105,6 +118,7 @@ static __always_inline void on_syn_sent(const struct sock *sk)
 	__u64 key = (__u64)sk;
 	__u32 netns;
 
+	bpf_map_delete_elem(&closed_held, &key); /* connect() again after a reset */
 	if (!filter_current() || !sock_wanted(sk, &netns))
 		return;
 	owner_current(&o);
@@ -126,15 +140,36 @@ static __always_inline void on_connected(void *ctx, const struct sock *sk, int n
 		report(ctx, sk, netns, TRACER_CONNECT, &who);
 }
 
-static __always_inline void on_close(void *ctx, const struct sock *sk)
+/* In the closer's context. */
+static __always_inline void report_close(void *ctx, const struct sock *sk)
 {
 	struct tracer_owner who;
 	__u32 netns;
 
-	if (!sock_file_released(sk) || !filter_current() || !sock_wanted(sk, &netns))
+	if (!filter_current() || !sock_wanted(sk, &netns))
 		return;
 	owner_current(&who);
 	report(ctx, sk, netns, TRACER_CLOSE, &who);
+}
+
+static __always_inline void on_close(void *ctx, const struct sock *sk)
+{
+	if (sock_file_released(sk))
+		report_close(ctx, sk);
+}
+
+/* An established connection the kernel closed (in softirq, mostly) while its file is open. */
+static __always_inline void on_closed_held(const struct sock *sk, int oldstate)
+{
+	struct file *f = BPF_CORE_READ(sk, sk_socket, file);
+	__u64 key = (__u64)sk;
+	__u8 one = 1;
+
+	if (oldstate == TCP_LISTEN || oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV ||
+	    oldstate == TCP_NEW_SYN_RECV || oldstate == TCP_CLOSE)
+		return;
+	if (f && !file_released(f) && sock_is_tcp(sk))
+		bpf_map_update_elem(&closed_held, &key, &one, BPF_ANY);
 }
 
 static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate,
@@ -146,6 +181,8 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ol
 		on_connected(ctx, sk, newstate);
 	else if (close_transition(oldstate, newstate))
 		on_close(ctx, sk);
+	if (newstate == TCP_CLOSE && oldstate != newstate)
+		on_closed_held(sk, oldstate);
 	return 0;
 }
 
@@ -165,6 +202,36 @@ SEC("tracepoint/sock/inet_sock_set_state")
 int set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	return on_set_state(ctx, ctx->skaddr, ctx->oldstate, ctx->newstate);
+}
+
+/* tcp_close() destroys a socket the kernel had closed: the close() of a noted one. */
+static __always_inline int on_destroy(void *ctx, const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+
+	if (!bpf_map_lookup_elem(&closed_held, &key))
+		return 0;
+	bpf_map_delete_elem(&closed_held, &key);
+	report_close(ctx, sk);
+	return 0;
+}
+
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(destroy_btf, const struct sock *sk)
+{
+	return on_destroy(ctx, sk);
+}
+
+SEC("raw_tp/tcp_destroy_sock")
+int BPF_PROG(destroy_raw, const struct sock *sk)
+{
+	return on_destroy(ctx, sk);
+}
+
+SEC("tracepoint/tcp/tcp_destroy_sock")
+int destroy_tp(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	return on_destroy(ctx, ctx->skaddr);
 }
 
 /* The socket accept() returned as descriptor fd. */

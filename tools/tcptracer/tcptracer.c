@@ -100,7 +100,7 @@ static void tracer_row(struct row *r, const void *rec)
 
 /*
  * accept4() and accept() at their exit (else raw_syscalls' sys_exit);
- * inet_sock_set_state as tp_btf, raw_tp or tracepoint.
+ * inet_sock_set_state and tcp_destroy_sock as tp_btf, raw_tp or tracepoint.
  */
 static int choose_hooks(struct tcptracer_bpf *skel)
 {
@@ -110,9 +110,12 @@ static int choose_hooks(struct tcptracer_bpf *skel)
 	};
 	const struct syscall_pair raw = { NULL, skel->progs.sys_exit_raw };
 
+	/* Without it (before 5.6), closes of connections the kernel had closed are not seen. */
+	static const char *const optional[] = { "tcp_destroy_sock", NULL };
+
 	if (syscall_hooks_choose(skel->obj, "accept4()", tp, ARRAY_LEN(tp), &raw) < 0)
 		return -1;
-	return hook_choose_each(skel->obj, NULL);
+	return hook_choose_each(skel->obj, optional);
 }
 
 int main(int argc, char **argv)
