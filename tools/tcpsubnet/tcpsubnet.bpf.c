@@ -32,20 +32,20 @@ struct {
 /* The destination of sk, an IPv4-mapped IPv6 address as IPv4; its family, or 0. */
 static __always_inline __u8 sock_dest(const struct sock *sk, __u32 dst[4])
 {
-	struct net_tuple t = {};
-	__u32 *w = (__u32 *)t.raddr;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
-	if (!sock_tuple(sk, &t, 0))
-		return 0;
-	dst[0] = w[0];
-	dst[1] = w[1];
-	dst[2] = w[2];
-	dst[3] = w[3];
-	if (t.ip == 6 && !w[0] && !w[1] && w[2] == bpf_htonl(0xffff)) {
-		dst[0] = w[3];
+	if (family == AF_INET) {
+		dst[0] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
 		return 4;
 	}
-	return t.ip;
+	if (family != AF_INET6 || !bpf_core_field_exists(sk->__sk_common.skc_v6_daddr))
+		return 0;
+	bpf_core_read(dst, 16, &sk->__sk_common.skc_v6_daddr);
+	if (!dst[0] && !dst[1] && dst[2] == bpf_htonl(0xffff)) {
+		dst[0] = dst[3];
+		return 4;
+	}
+	return 6;
 }
 
 static __always_inline bool in_subnet(const volatile struct subnet *s, const __u32 dst[4], __u8 ip)
