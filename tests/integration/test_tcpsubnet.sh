@@ -20,6 +20,7 @@ PORT=$((20000 + RANDOM % 20000))
 N_LO=$((200000 + RANDOM * 7))  # to 127.0.0.1
 N_V6=$((100000 + RANDOM * 3))  # to ::1
 N_NET=$((300000 + RANDOM * 5)) # to $NET.2 over the veth pair
+N_MAP=$((10000 + RANDOM))      # to ::ffff:127.0.0.1 from an IPv6 socket: IPv4
 N_DECOY=$((50000 + RANDOM))    # to 127.0.0.1 from a process -p leaves out
 GO=$TMP/go
 
@@ -49,7 +50,8 @@ for r in lo v6 net; do
 	[ -e "$TMP/ready.$r" ] || bail_out "server $r did not start"
 done
 # The senders wait for $GO (-p needs their PIDs before the tools start).
-bg $PY "$PEER" send "$GO" "127.0.0.1,$PORT,$N_LO" "::1,$PORT,$N_V6"
+bg $PY "$PEER" send "$GO" "127.0.0.1,$PORT,$N_LO" "::1,$PORT,$N_V6" \
+	"::ffff:127.0.0.1,$PORT,$N_MAP"
 S_LO=$BG
 bg ip netns exec "$NS_A" $PY "$PEER" send "$GO" "$NET.2,$PORT,$N_NET"
 S_NET=$BG
@@ -99,6 +101,7 @@ done
 rows() {
 	awk '!/^\[/ && NF == 2 { v[$1] += $2 } END { for (s in v) print s, v[s] }' "$1" | sort
 }
+N_LO=$((N_LO + N_MAP)) # an IPv4-mapped destination counts as IPv4
 want=$(printf '%s\n' "$NET.0/24 $N_NET" "127.0.0.0/8 $N_LO" "::1/128 $N_V6" | sort)
 check_rows() {
 	local got
