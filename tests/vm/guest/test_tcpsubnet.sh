@@ -5,16 +5,17 @@
 port=$((20000 + $$ % 10000))
 n=$((100000 + $$ % 50000))
 
-case $KERNEL in
-6.1.*) best=fexit raw=fexit tp=fexit ;;
-*) best=tp_btf raw=raw_tp tp=tracepoint ;;
-esac
 target() { case $1 in fexit | kprobe) echo tcp_sendmsg ;; *) echo sock_send_length ;; esac; }
-INSTANCES="best||$best
-tp_btf|tp_btf|$raw
-tracepoint|tp_btf,raw_tp|$tp
+# 6.1 has no sock_send_length: its best is fexit, the next kprobe.
+case $KERNEL in
+6.1.*) INSTANCES="best||fexit
+kprobe|tp_btf,raw_tp,tracepoint,fexit|kprobe" ;;
+*) INSTANCES="best||tp_btf
+tp_btf|tp_btf|raw_tp
+tracepoint|tp_btf,raw_tp|tracepoint
 fexit|tp_btf,raw_tp,tracepoint|fexit
-kprobe|tp_btf,raw_tp,tracepoint,fexit|kprobe"
+kprobe|tp_btf,raw_tp,tracepoint,fexit|kprobe" ;;
+esac
 path_of() { if [ -n "$1" ]; then echo "avoid=$1"; else echo best; fi; }
 
 started=
