@@ -16,7 +16,7 @@
  *    while the task held it (reset by the peer; shut down both ways and
  *    finished) changes no state at close(): it is noted at its CLOSE, and
  *    the close is seen when tcp_close() destroys it, in the closer's
- *    context (tcp:tcp_destroy_sock, Linux 5.6; without it such closes are
+ *    context (tcp:tcp_destroy_sock, Linux 5.3; without it such closes are
  *    not seen).
  *  - accept: the new descriptor at the syscall's exit, through the task's
  *    file table (include/bpf/fdfile.bpf.h).

@@ -110,7 +110,7 @@ static int choose_hooks(struct tcptracer_bpf *skel)
 	};
 	const struct syscall_pair raw = { NULL, skel->progs.sys_exit_raw };
 
-	/* Without it (before 5.6), closes of connections the kernel had closed are not seen. */
+	/* Without it (before 5.3), closes of connections the kernel had closed are not seen. */
 	static const char *const optional[] = { "tcp_destroy_sock", NULL };
 
 	if (syscall_hooks_choose(skel->obj, "accept4()", tp, ARRAY_LEN(tp), &raw) < 0)
