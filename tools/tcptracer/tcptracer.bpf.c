@@ -86,8 +86,6 @@ static __always_inline void report(void *ctx, const struct sock *sk, __u32 netns
 
 	if (!sock_tuple(sk, &t, filter_ip))
 		return;
-	if (!t.lport) /* unhashed already (a reset connection): the port it was bound to */
-		t.lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 	if (!t.lport || !t.rport || addr_zero(t.laddr, t.ip) || addr_zero(t.raddr, t.ip))
 		return;
 	e = event_reserve(sizeof(*e));
