@@ -14,6 +14,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
+#include "bpf/fdfile.bpf.h"
 #include "bpf/filter.bpf.h"
 #include "bpf/syscalls.bpf.h"
 #include "opensnoop.h"
@@ -73,20 +74,6 @@ static __always_inline void read_open_how(struct open_args *a, const struct open
 	bpf_probe_read_user(&h, sizeof(h.flags) + sizeof(h.mode), how);
 	a->flags = h.flags;
 	a->mode = h.mode;
-}
-
-/* The file a descriptor of the current task refers to, or NULL. */
-static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *file = NULL;
-
-	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	return file;
 }
 
 /* The directory a relative path starts from: the cwd, or the file of dirfd. */
