@@ -225,13 +225,14 @@ static int read_interval(struct tcprtt_bpf *skel)
 	int err;
 
 	if (opts.by != BY_NONE)
-		return hist_drain(bpf_map__fd(skel->maps.hists), &(struct hist_records){
-									 .recs = secs,
-									 .rec_size = sizeof(*secs),
-									 .value_off = offsetof(struct section, h),
-									 .max = MAX_ADDRS,
-									 .cmp = cmp_sections,
-								 });
+		return hist_drain(bpf_map__fd(skel->maps.hists),
+				  &(struct hist_records){
+					  .recs = secs,
+					  .rec_size = sizeof(*secs),
+					  .value_off = offsetof(struct section, h),
+					  .max = MAX_ADDRS,
+					  .cmp = cmp_sections,
+				  });
 	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.hist_all), sizeof(struct rtt_hist),
 				     (uint64_t *)&secs[0].h, prev, MAX_SLOTS + 2);
 	if (err)
@@ -278,7 +279,7 @@ static int choose_hooks(struct tcprtt_bpf *skel)
 	};
 
 	return hook_choose("TCP segments received (tcp_probe)", alts, ARRAY_SIZE(alts)) < 0 ? -1
-											       : 0;
+											    : 0;
 }
 
 int main(int argc, char **argv)

@@ -15,7 +15,7 @@
 #include "tcpsynbl.h"
 
 #define TCP_SYN_RECV 3
-#define IPPROTO_TCP 6
+#define IPPROTO_TCP  6
 
 const volatile __u8 filter_ip = 0; /* -4/-6 (lib/opts.c): only that family; 0: both */
 

@@ -88,8 +88,7 @@ static int choose_hooks(struct tcpsynbl_bpf *skel)
 
 	bpf_program__set_autoload(v6[0], false);
 	bpf_program__set_autoload(v6[1], false);
-	k = hook_choose("completed TCP handshakes (inet_sock_set_state)", alts,
-			ARRAY_SIZE(alts));
+	k = hook_choose("completed TCP handshakes (inet_sock_set_state)", alts, ARRAY_SIZE(alts));
 	if (k < 3)
 		return k < 0 ? -1 : 0;
 	/* The IPv6 function is the same kind as the IPv4 one: a kernel without IPv6 lacks it. */
