@@ -40,8 +40,8 @@ rows() {
 # expect LIMIT: the rows for lengths 0..LIMIT, each once (log2 slots).
 expect() {
 	awk -v n="$1" 'BEGIN {
-		for (v = 0; v <= n; v++) { s = v < 2 ? 0 : int(log(v) / log(2) + 1e-9); c[s]++ }
-		for (s = 0; s in c; s++) print (s ? 2 ^ s : 0), c[s] }'
+		for (v = 0; v <= n; v++) { s = 0; for (x = v; x > 1; x = int(x / 2)) s++; c[s]++ }
+		for (s = 0; s in c; s++) { print (s ? p : 0), c[s]; p = s ? p * 2 : 2 } }'
 }
 # has NAME FILE LIMIT: the histogram of LIMIT is exactly lengths 0..LIMIT.
 has() {
