@@ -116,7 +116,8 @@ struct tool_intervals {
 /*
  * Print every INTERVAL seconds, COUNT times (include/opts.h; without an
  * interval, once at the end); a signal ends the wait early and the partial
- * interval is printed.  In text mode each summary follows a blank line and,
+ * interval is printed.  With -d SECS (OPT_DURATION) the run ends after that
+ * long, its last interval cut to fit (rates use the time it lasted).  In text mode each summary follows a blank line and,
  * with OPT_TIME, the time of day.  Returns the exit status.
  */
 int tool_run_intervals(const struct tool_intervals *t);

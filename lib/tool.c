@@ -336,9 +336,20 @@ static double interval_length(bool full, unsigned long long ns)
 	return full || secs > gopts.interval ? gopts.interval : secs;
 }
 
+/* The seconds of the next interval: INTERVAL, or what is left of -d, if less. */
+static int next_interval(unsigned long long deadline, unsigned long long now)
+{
+	unsigned long long left;
+
+	if (!deadline)
+		return gopts.interval;
+	left = deadline > now ? (deadline - now + 500000000ULL) / 1000000000ULL : 0;
+	return left < (unsigned long long)gopts.interval ? (int)left : gopts.interval;
+}
+
 int tool_run_intervals(const struct tool_intervals *t)
 {
-	unsigned long long start, now;
+	unsigned long long start, now, deadline;
 	int i, err = -1;
 
 	if (tool_load(t->skel) || tool_attach(t->skel) || (t->attach && t->attach(t->ctx) < 0))
@@ -350,16 +361,18 @@ int tool_run_intervals(const struct tool_intervals *t)
 	tool_ready();
 	err = output_flush();
 	start = mono_ns();
+	deadline = gopts.duration ? start + gopts.duration * 1000000000ULL : 0;
 	for (i = 0; i < gopts.count && !err; i++) {
-		bool more = tool_sleep(gopts.interval);
+		int secs = next_interval(deadline, start);
+		bool more = tool_sleep(secs);
 
 		now = mono_ns();
-		interval_secs = interval_length(more, now - start);
+		interval_secs = interval_length(more && secs == gopts.interval, now - start);
 		start = now;
 		if (!common_opts.json && !t->lines)
 			print_interval_start();
 		err = t->print_interval(t->ctx) < 0 || output_flush();
-		if (!more)
+		if (!more || (deadline && now + 500000000ULL >= deadline))
 			break;
 	}
 	tool_report_missed(*t->skel->obj);
