@@ -17,11 +17,6 @@ const volatile bool filter_rports_on = false;
 const volatile unsigned char filter_lports[PORT_SET_BYTES] = {};
 const volatile unsigned char filter_rports[PORT_SET_BYTES] = {};
 
-static __always_inline bool port_in(const volatile unsigned char *bits, __u16 port)
-{
-	return bits[port >> 3] & (1 << (port & 7));
-}
-
 /* Local port in -L (if given) and remote port in -D (if given); host order. */
 static __always_inline bool ports_match(__u16 lport, __u16 rport)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lib/ports.c: the -L/-D port lists of tcplife and tcpstates. */
+/* lib/ports.c: the port lists of the network tools (-L, -D, -P). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -59,6 +59,16 @@ static void test_lists(void)
 	CHECK("copied for the BPF side: bit port%8 of byte port/8",
 	      on && bits[80 / 8] == (1 << (80 % 8)) && bits[8191] == 0x80 && bits[0] == 1,
 	      "on %d, byte 10: %#x", on, bits[10]);
+
+	static struct port_set r;
+	set = 0;
+	port_set_parse(&r, "-P", "8000-8063,22,60-130");
+	for (i = 0; i < 65536; i++)
+		set += port_set_has(&r, i);
+	CHECK("ranges: LOW-HIGH, both ends in, across bytes",
+	      set == 64 + 1 + 71 && port_set_has(&r, 8000) && port_set_has(&r, 8063) &&
+		      !port_set_has(&r, 8064) && !port_set_has(&r, 59) && port_set_has(&r, 22),
+	      "%d bits", set);
 }
 
 static void test_errors(void)
@@ -75,6 +85,9 @@ static void test_errors(void)
 		{ "http", "-L" },
 		{ "123456789012", "not a port number" },
 		{ " 80", "-L" },
+		{ "90-80", "a range must not end below its start" },
+		{ "80-", "an empty port in the list" },
+		{ "80-70000", "-L" },
 	};
 	char err[512], name[128];
 	size_t i;
