@@ -6,8 +6,8 @@
   tcpconnect_peer.py client NAME GOFILE OUTFILE ADDR,PORT...
       name this process NAME, write "pid PID" to OUTFILE.pid, wait for GOFILE,
       then connect to each ADDR,PORT in turn (one socket each, closed after);
-      OUTFILE gets a line per connect: "ok ADDR PORT LPORT" or
-      "refused ADDR PORT -", written when all are done
+      OUTFILE gets a line per connect: "ok ADDR PORT LPORT USECS" (the time
+      connect() took) or "refused ADDR PORT - -", written when all are done
 """
 import os
 import socket
@@ -49,11 +49,13 @@ def write_file(path, text):
 
 def connect_one(addr, port):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
+    start = time.monotonic_ns()
     try:
         s.connect((addr, port))
-        return "ok %s %d %d" % (addr, port, s.getsockname()[1])
+        usecs = (time.monotonic_ns() - start) // 1000
+        return "ok %s %d %d %d" % (addr, port, s.getsockname()[1], usecs)
     except ConnectionRefusedError:
-        return "refused %s %d -" % (addr, port)
+        return "refused %s %d - -" % (addr, port)
     finally:
         s.close()
 
