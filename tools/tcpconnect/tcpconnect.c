@@ -203,11 +203,11 @@ static int choose_hooks(struct tcpconnect_bpf *skel)
 	typeof(skel->progs) *p = &skel->progs;
 	struct bpf_program *fexit[] = { p->v4_connect_fexit, p->v6_connect_fexit };
 	struct bpf_program *state[] = { p->set_state_btf, p->set_state_raw, p->set_state_tp };
-	struct bpf_program *v4[] = { p->v4_connect_fexit }, *v6[] = { p->v6_connect_fexit };
 	const struct syscall_pair tp = { NULL, p->connect_exit }, raw = { NULL, p->sys_exit_raw };
 	bool need_port = opts.lport || opts.source_port;
+	const char *why;
 
-	if (need_port && hook_choose_optional(v4, 1) == 0 && hook_choose_optional(v6, 1) == 0) {
+	if (need_port && hook_available(fexit[0], &why) && hook_available(fexit[1], &why)) {
 		disable(state, ARRAY_SIZE(state));
 		disable((struct bpf_program *[]){ p->connect_exit, p->sys_exit_raw }, 2);
 		return hook_choose_each(skel->obj, NULL);
