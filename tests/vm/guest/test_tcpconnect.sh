@@ -50,12 +50,12 @@ while IFS='|' read -r name avoid want args; do
 	path=$(row "$name" "$avoid")
 	lp=
 	case $name in L_*) lp="[1-9][0-9]* +" ;; esac
-	if [ $rc = 0 ] && grep -qE "^$pid +nc +4 +127\.0\.0\.1 +$lp127\.0\.0\.1 +$port\$" "$TMP/$name" &&
-		grep -qE "^$xpid +nc +4 +127\.0\.0\.1 +$lp127\.0\.0\.1 +$closed\$" "$TMP/$name"; then
+	if [ $rc = 0 ] && grep -qE "^$pid +nc +4 +127\.0\.0\.1 +${lp}127\.0\.0\.1 +$port\$" "$TMP/$name" &&
+		grep -qE "^$xpid +nc +4 +127\.0\.0\.1 +${lp}127\.0\.0\.1 +$closed\$" "$TMP/$name"; then
 		ok "tcpconnect [$path] shows the marked connects with their PIDs"
 	else
 		fail "tcpconnect [$path] shows the marked connects with their PIDs" \
-			"exit status $rc, pids $pid $xpid: $(grep -E " ($port|$closed)\$" "$TMP/$name" | head -n 3)"
+			"exit status $rc, pids $pid $xpid: $(grep -v "^PID" "$TMP/$name" | head -n 4 | tr "\n" "|")"
 	fi
 	want=$(echo "$want" | tr ',' ' ')
 	check_path "tcpconnect [$path] takes $want" "$TMP/$name.err" $want
