@@ -8,8 +8,8 @@
  * wanted (-L, -s) the event waits in `pending` until the port is known: at
  * the exit of the connect() call of the same thread, or when the socket
  * leaves SYN_SENT (connects that are not a connect() call: io_uring, the
- * kernel's own).  Where fexit works, tcp_v4_connect()/tcp_v6_connect()
- * returning give everything at once instead.
+ * kernel's own).  Where fexit (else kprobes) work, tcp_v4_connect() and
+ * tcp_v6_connect() returning give everything at once instead.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -211,6 +211,59 @@ SEC("fexit/tcp_v6_connect")
 int BPF_PROG(v6_connect_fexit, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
 {
 	return on_connect_return(ctx, sk, ret);
+}
+
+/* Kernels with kprobes but no fexit: the socket kept from entry to return, by thread. */
+static __always_inline int on_connect_entry(struct sock *sk)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 key = (__u64)sk;
+
+	bpf_map_update_elem(&connecting, &tid, &key, BPF_ANY);
+	return 0;
+}
+
+/*
+ * A v4-mapped connect through tcp_v6_connect() returns from tcp_v4_connect()
+ * first, with the port chosen: it is reported there, and only once.
+ */
+static __always_inline int on_connect_kret(void *ctx, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *sk = bpf_map_lookup_elem(&connecting, &tid);
+	__u64 key;
+
+	if (!sk)
+		return 0;
+	key = *sk;
+	bpf_map_delete_elem(&connecting, &tid);
+	return on_connect_return(ctx, (struct sock *)key, ret);
+}
+
+SEC("kprobe/tcp_v4_connect")
+int BPF_KPROBE(v4_connect_kprobe, struct sock *sk)
+{
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) != AF_INET)
+		return 0; /* the entry of tcp_v6_connect() kept it */
+	return on_connect_entry(sk);
+}
+
+SEC("kretprobe/tcp_v4_connect")
+int BPF_KRETPROBE(v4_connect_kretprobe, int ret)
+{
+	return on_connect_kret(ctx, ret);
+}
+
+SEC("kprobe/tcp_v6_connect")
+int BPF_KPROBE(v6_connect_kprobe, struct sock *sk)
+{
+	return on_connect_entry(sk);
+}
+
+SEC("kretprobe/tcp_v6_connect")
+int BPF_KRETPROBE(v6_connect_kretprobe, int ret)
+{
+	return on_connect_kret(ctx, ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -192,29 +192,59 @@ static void disable(struct bpf_program *const *progs, size_t n)
 		bpf_program__set_autoload(progs[i], false);
 }
 
+/* The programs of the entry and return of tcp_v4_connect() and tcp_v6_connect() by kprobes. */
+static bool kprobes_work(struct bpf_program *const *progs)
+{
+	const char *why;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!hook_available(progs[i], &why))
+			return false;
+	}
+	return true;
+}
+
 /*
  * The local port (-L, -s) is chosen after the SYN_SENT tracepoint: where
  * fexit works, tcp_v4/v6_connect() returning report the whole connect; else
- * the tracepoint waits for the connect() call's exit (or for the socket to
- * leave SYN_SENT).  Without the port the tracepoint alone reports.
+ * kprobes and kretprobes on them; else the tracepoint waits for the
+ * connect() call's exit (or for the socket to leave SYN_SENT).  Without the
+ * port the tracepoint alone reports.
  */
 static int choose_hooks(struct tcpconnect_bpf *skel)
 {
 	typeof(skel->progs) *p = &skel->progs;
 	struct bpf_program *fexit[] = { p->v4_connect_fexit, p->v6_connect_fexit };
+	struct bpf_program *kprobes[] = { p->v4_connect_kprobe, p->v6_connect_kprobe,
+					  p->v4_connect_kretprobe, p->v6_connect_kretprobe };
 	struct bpf_program *state[] = { p->set_state_btf, p->set_state_raw, p->set_state_tp };
+	struct bpf_program *sys[] = { p->connect_exit, p->sys_exit_raw };
 	const struct syscall_pair tp = { NULL, p->connect_exit }, raw = { NULL, p->sys_exit_raw };
 	bool need_port = opts.lport || opts.source_port;
 	const char *why;
 
 	if (need_port && hook_available(fexit[0], &why) && hook_available(fexit[1], &why)) {
-		disable(state, ARRAY_SIZE(state));
-		disable((struct bpf_program *[]){ p->connect_exit, p->sys_exit_raw }, 2);
+		disable(state, 3);
+		disable(sys, 2);
+		disable(kprobes, 4);
 		return hook_choose_each(skel->obj, NULL);
 	}
-	disable(fexit, ARRAY_SIZE(fexit));
+	disable(fexit, 2);
+	if (need_port && kprobes_work(kprobes)) {
+		/* hook_choose_each keeps one program per function: the returns are chosen alone. */
+		disable(state, 3);
+		disable(sys, 2);
+		disable(kprobes + 2, 2);
+		if (hook_choose_each(skel->obj, NULL) ||
+		    hook_choose("tcp_v4_connect() returns", &kprobes[2], 1) < 0 ||
+		    hook_choose("tcp_v6_connect() returns", &kprobes[3], 1) < 0)
+			return -1;
+		return 0;
+	}
+	disable(kprobes, 4);
 	if (!need_port)
-		disable((struct bpf_program *[]){ p->connect_exit, p->sys_exit_raw }, 2);
+		disable(sys, 2);
 	else if (syscall_hooks_choose(skel->obj, "connect()", &tp, 1, &raw) < 0)
 		return -1;
 	return hook_choose_each(skel->obj, NULL);

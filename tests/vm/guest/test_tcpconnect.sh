@@ -1,7 +1,8 @@
 # tcpconnect in the guest: a marked nc connects to a listener on loopback and
 # another to a closed port, seen by one instance per path: each hook kind and
-# buffer, and with -L (the local port) fexit on tcp_v4/v6_connect, else the
-# connect() exit tracepoint, else raw_syscalls.
+# buffer, and with -L (the local port) fexit on tcp_v4/v6_connect, else
+# kprobes and kretprobes on them, else the connect() exit tracepoint, else
+# raw_syscalls.
 . /tests/lib.sh
 port=$((20000 + $$ % 10000))
 closed=$((port + 1))
@@ -13,8 +14,9 @@ tp_btf|tp_btf|kinds=raw_tp,inet_sock_set_state=raw_tp|
 tracepoint|tp_btf,raw_tp|kinds=tracepoint,inet_sock_set_state=tracepoint|
 ringbuf|ringbuf|inet_sock_set_state=tp_btf,buffer=perfbuf|
 L_best||kinds=fexit,tcp_v4_connect=fexit,tcp_v6_connect=fexit|-L
-L_fexit|fexit|inet_sock_set_state=tp_btf,sys_exit_connect=tracepoint|-L
-L_tracepoint|fexit,tracepoint|inet_sock_set_state=tp_btf,sys_exit=raw_tp|-L"
+L_fexit|fexit|kinds=kprobe+kretprobe,tcp_v4_connect=kprobe,tcp_v6_connect=kprobe|-L
+L_kprobe|fexit,kprobe|inet_sock_set_state=tp_btf,sys_exit_connect=tracepoint|-L
+L_tracepoint|fexit,kprobe,tracepoint|inet_sock_set_state=tp_btf,sys_exit=raw_tp|-L"
 row() { case $1 in L_*) echo "-L,$(path_of "$2")" ;; *) path_of "$2" ;; esac; }
 path_of() { if [ -n "$1" ]; then echo "avoid=$1"; else echo best; fi; }
 
