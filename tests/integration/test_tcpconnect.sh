@@ -202,7 +202,7 @@ for name in perfbuf rawsys; do
 done
 
 # Bad input: one line, status 2.
-for args in "-P 0" "-P 65536" "-P $P1,,$P2" "-P 80x" "-4 -6"; do
+for args in "-P 90-80" "-P 65536" "-P $P1,,$P2" "-P 80x" "-4 -6"; do
 	"$BIN/$T" $args >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ $rc = 2 ] && [ "$(wc -l <"$TMP/e")" = 1 ] && grep -q "^$T: " "$TMP/e" && [ ! -s "$TMP/o" ]

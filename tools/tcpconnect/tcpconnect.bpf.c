@@ -22,17 +22,18 @@
 #include "bpf/maps.bpf.h"
 #include "bpf/net.bpf.h"
 #include "bpf/syscalls.bpf.h"
+#include "ports.h"
 #include "tcpconnect.h"
 
 #define EVENT_MAX_SIZE (sizeof(struct connect_event))
 #include "bpf/events.bpf.h"
 
-const volatile __u8 filter_ip = 0;	 /* -4/-6 (lib/opts.c) */
-const volatile bool want_lport = false;	 /* -L, -s: wait for the local port */
-const volatile bool count_mode = false;	 /* -c */
-const volatile bool count_lport = false; /* -c -s: per local port too */
-const volatile __u32 nports = 0;	 /* -P */
-const volatile __u16 ports[MAX_PORTS] = {};
+const volatile __u8 filter_ip = 0;	  /* -4/-6 (lib/opts.c) */
+const volatile bool want_lport = false;	  /* -L, -s: wait for the local port */
+const volatile bool count_mode = false;	  /* -c */
+const volatile bool count_lport = false;  /* -c -s: per local port too */
+const volatile bool filter_ports = false; /* -P: only ports in filter_port_bits */
+const volatile unsigned char filter_port_bits[PORT_SET_BYTES] = {};
 
 /* -c: connects per address pair and port, counted here. */
 struct {
@@ -62,15 +63,7 @@ static const __u64 zero_count;
 
 static __always_inline bool port_wanted(__u16 port)
 {
-	__u32 i;
-
-	if (!nports)
-		return true;
-	for (i = 0; i < MAX_PORTS && i < nports; i++) {
-		if (ports[i] == port)
-			return true;
-	}
-	return false;
+	return !filter_ports || port_in(filter_port_bits, port);
 }
 
 static __always_inline void count_connect(const struct connect_event *e)

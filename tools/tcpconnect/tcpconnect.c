@@ -11,6 +11,7 @@
 #include "row.h"
 #include "syscalls.h"
 #include "tool.h"
+#include "ports.h"
 #include "tcpconnect.h"
 #include "tcpconnect.skel.h"
 
@@ -19,8 +20,7 @@ static struct {
 	bool source_port; /* -s: libbpf-tools' SPORT column, counts per local port */
 	bool lport;	  /* -L: BCC's LPORT column */
 	bool print_uid;
-	__u16 ports[MAX_PORTS];
-	__u32 nports;
+	struct port_set ports; /* -P */
 } opts;
 
 enum { OPT_CGROUP_KEY = 0x100 };
@@ -38,7 +38,8 @@ static const struct opt_pick picks[] = {
 static const struct argp_option options[] = {
 	{ "count", 'c', NULL, 0, "Count connects per source and destination address and port", 0 },
 	{ "print-uid", 'U', NULL, 0, "Include a UID column", 0 },
-	{ "port", 'P', "PORTS", 0, "Only trace these destination ports (PORT[,PORT...])", 0 },
+	{ "port", 'P', "PORTS", 0,
+	  "Only trace these destination ports (PORT[,PORT...], LOW-HIGH ranges)", 0 },
 	{ "source-port", 's', NULL, 0, "Include an SPORT column; with -c count per source port",
 	  0 },
 	{ "lport", 'L', NULL, 0, "Include an LPORT (local port) column", 0 },
@@ -59,27 +60,6 @@ static const char doc[] =
 	"  tcpconnect --cgroup /sys/fs/cgroup/system.slice  # only that cgroup\n"
 	"  tcpconnect --json      # one JSON object per connect";
 
-/* -P 80,443: destination ports, each 1..65535, at most MAX_PORTS. */
-static void parse_ports(const char *arg)
-{
-	const char *p = arg;
-	char tok[8];
-
-	do {
-		size_t len = strcspn(p, ",");
-
-		if (!len || len >= sizeof(tok))
-			cli_bad_value("-P", arg,
-				      len ? "not a port number" : "an empty port in the list");
-		if (opts.nports == MAX_PORTS)
-			cli_bad_value("-P", arg, "more than 64 ports");
-		memcpy(tok, p, len);
-		tok[len] = '\0';
-		opts.ports[opts.nports++] = cli_parse_long("-P", tok, 1, 65535);
-		p += len;
-	} while (*p++ == ',');
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
@@ -91,7 +71,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts.print_uid = true;
 		return 0;
 	case 'P':
-		parse_ports(arg);
+		port_set_parse(&opts.ports, "-P", arg);
 		return 0;
 	case 's':
 		opts.source_port = true;
@@ -255,8 +235,7 @@ static void configure(struct tcpconnect_bpf *skel)
 	skel->rodata->want_lport = opts.lport || opts.source_port;
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->count_lport = opts.count && opts.source_port;
-	skel->rodata->nports = opts.nports;
-	memcpy((void *)skel->rodata->ports, opts.ports, sizeof(opts.ports));
+	port_set_copy(&opts.ports, skel->rodata->filter_port_bits, &skel->rodata->filter_ports);
 	bpf_map__set_max_entries(skel->maps.connecting, probe_threads_room(1, 1024));
 	if (!skel->rodata->want_lport) {
 		bpf_map__set_max_entries(skel->maps.pending, 1);

@@ -5,7 +5,6 @@
 #include "net.h"
 #include "shared.h"
 
-#define MAX_PORTS   64	  /* -P list */
 #define MAX_FLOWS   10240 /* -c: address and port pairs counted */
 #define MAX_PENDING 10240 /* sockets between SYN_SENT and their local port */
 
