@@ -246,8 +246,6 @@ static int configure(struct tcpdrop_bpf *skel)
 		.kernel_from = drop_function(),
 	};
 
-	if (opts.netns_id && opts.pid_netns)
-		cli_usage_error("--netns-id and --pid-netns exclude each other");
 	skel->rodata->filter_netns = opts.pid_netns ? netns_of(opts.pid_netns) : opts.netns_id;
 	read_reasons();
 	stacks = stacks_new(-1, &show);
@@ -265,6 +263,8 @@ int main(int argc, char **argv)
 	int err = 1;
 
 	tool_parse(&argp, picks, argc, argv);
+	if (opts.netns_id && opts.pid_netns)
+		cli_usage_error("--netns-id and --pid-netns exclude each other");
 	skel = TOOL_OPEN(tcpdrop_bpf);
 	if (skel && !configure(skel))
 		err = tool_run_events(&(struct tool_events){
