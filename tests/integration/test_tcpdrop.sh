@@ -110,7 +110,7 @@ check_path "best path: tp_btf, ring buffer" "$TMP/text.err" kinds=tp_btf kfree_s
 	buffer=ringbuf
 # The stack under a row: from the function that frees the packet to the caller that dropped it.
 stack_of() { # FILE REGEX: the indented lines after the first row matching REGEX
-	awk -v re="$2" 'f && /^    / { print; next } f { exit } $0 ~ re { f = 1 }' "$1"
+	RE=$2 awk 'f && /^    / { print; next } f { exit } $0 ~ ENVIRON["RE"] { f = 1 }' "$1"
 }
 first=$(stack_of "$TMP/text" "${R_MARK4#?}" | head -1 | tr -d ' ')
 if [ "$first" = sk_skb_reason_drop ] || [ "$first" = kfree_skb_reason ]; then

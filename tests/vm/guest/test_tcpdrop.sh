@@ -33,8 +33,9 @@ while IFS='|' read -r path avoid want; do
 	stop_tool
 	rc=$?
 	# The row, then its stack: the freeing function first, tcp_v4_rcv in it.
-	awk -v re="$row" 'f && /^    / { print; next } f { exit } $0 ~ re { f = 1 }' "$TMP/d$n" \
-		>"$TMP/stack$n"
+	# (the regex through the environment: awk -v would process its backslashes)
+	RE=$row awk 'f && /^    / { print; next } f { exit } $0 ~ ENVIRON["RE"] { f = 1 }' \
+		"$TMP/d$n" >"$TMP/stack$n"
 	first=$(head -n 1 "$TMP/stack$n" | tr -d ' ')
 	if [ $rc = 0 ] && grep -qE "$row" "$TMP/d$n" && grep -qx '    tcp_v4_rcv' "$TMP/stack$n" &&
 		{ [ "$first" = kfree_skb_reason ] || [ "$first" = sk_skb_reason_drop ]; }; then

@@ -20,7 +20,8 @@ while IFS='|' read -r path avoid want; do
 	fi
 done <"$TMP/instances"
 
-nc -l -p $port >/dev/null </dev/null &
+# (its input held open: busybox nc ends the connection when its input ends)
+sleep 4 | nc -l -p $port >/dev/null &
 srv=$!
 sleep 0.3
 { sleep 0.6; echo bpfscope-tcppktlat; sleep 1.5; } | nc 127.0.0.1 $port >/dev/null &
@@ -40,7 +41,8 @@ while IFS='|' read -r path avoid want; do
 	eval "TOOL_PID=\$pid_$n"
 	stop_tool
 	rc=$?
-	ms=$(sed -nE "s/^$srv +$srv +nc +127\.0\.0\.1 +$port +127\.0\.0\.1 +[0-9]+ +([0-9.]+)\$/\1/p" \
+	# (busybox nc listens on IPv6: the addresses are IPv4-mapped)
+	ms=$(sed -nE "s/^$srv +$srv +nc +(::ffff:)?127\.0\.0\.1 +$port +(::ffff:)?127\.0\.0\.1 +[0-9]+ +([0-9.]+)\$/\3/p" \
 		"$TMP/p$n" | head -n 1)
 	if [ $rc = 0 ] && [ -n "$ms" ] && awk -v m="$ms" 'BEGIN { exit !(m >= 300) }'; then
 		ok "tcppktlat [$path] shows the stopped server's read: its PID, port, ${ms} ms"
