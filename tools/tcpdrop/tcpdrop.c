@@ -169,7 +169,7 @@ static struct event_stacks event_stacks(const struct drop_event *e)
 static void drop_row(struct row *r, const void *rec)
 {
 	const struct drop_event *e = rec;
-	char src[NET_ENDPOINT_LEN], dst[NET_ENDPOINT_LEN], sf[64], rs[96], flags[64];
+	char src[NET_ENDPOINT_LEN], dst[NET_ENDPOINT_LEN], sf[96], rs[96], flags[64];
 	struct event_stacks st;
 
 	net_endpoint(src, sizeof(src), e->ip, e->saddr, e->sport, NET_EP_COLON);
