@@ -13,10 +13,18 @@
 #define PORT_SET_BYTES (65536 / 8)
 
 #ifdef __bpf__
-/* Is port in a set of rodata bits (set by port_set_copy before load)? */
+/*
+ * Is port in a set of rodata bits (set by port_set_copy before load)?  The
+ * compiler knows a port fits 16 bits and drops the mask; older verifiers
+ * (6.1, 6.12) do not, and refuse the index: the barrier keeps the mask.
+ */
 static __always_inline bool port_in(const volatile unsigned char *bits, __u16 port)
 {
-	return bits[port >> 3] & (1 << (port & 7));
+	__u32 p = port;
+
+	asm volatile("" : "+r"(p));
+	p &= 0xffff;
+	return bits[p >> 3] & (1 << (p & 7));
 }
 #else
 #include <stdbool.h>
