@@ -258,6 +258,25 @@ run_as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
 }
 
+# common_bin TOOL: the directory test_common and test_robust run TOOL from.
+# A tool that cannot run without arguments (netqtop -n NIC) names them in its
+# test file, a line "# common-args: ARGS"; then this is a directory holding a
+# script of its name that execs the tool with them (same process), else the
+# binaries' own directory.
+TOOLS_BIN=$BIN
+common_bin() {
+	local args dir=$TMP/common-bin.$1
+	args=$(sed -n 's/^# common-args: //p' "$TOP/tests/integration/test_$1.sh" 2>/dev/null | head -n 1)
+	if [ -z "$args" ]; then
+		echo "$TOOLS_BIN"
+		return
+	fi
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$TOOLS_BIN/$1" "$args" >"$dir/$1"
+	chmod 755 "$dir" "$dir/$1"
+	echo "$dir"
+}
+
 # A random marker unique to this run, safe in file and command names.
 marker() { echo "bpfscope_${1:-m}_$$_$RANDOM$RANDOM"; }
 
