@@ -6,6 +6,7 @@
 # received.  A second veth pair gives a device of the same name to the other
 # namespace: each netqtop counts its own namespace's device only.
 . "$(dirname "$0")/../lib.sh"
+# common-args: -n lo
 need ip jq taskset
 
 T=netqtop

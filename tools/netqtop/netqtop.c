@@ -25,7 +25,6 @@ static struct {
 } opts;
 
 static const struct opt_pick picks[] = {
-	{ OPT_DURATION, 'd', NULL, "Stop after SECS seconds (the last interval cut short)" },
 	{},
 };
 
