@@ -37,8 +37,8 @@ static const struct argp_option options[] = {
 };
 
 static const char doc[] =
-	"Packets a network interface sends and receives, per queue: the average size and\n"
-	"the count in each size class, per interval, to see how the load spreads over the\n"
+	"Packets a network interface sends and receives, per queue: the average size and "
+	"the count in each size class, per interval, to see how the load spreads over the "
 	"queues.\v"
 	"Examples:\n"
 	"  netqtop -n lo            # traffic of lo, every second\n"

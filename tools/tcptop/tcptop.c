@@ -23,7 +23,7 @@ static struct {
 static const struct opt_pick picks[] = {
 	{ OPT_IPV4, '4', NULL, NULL },
 	{ OPT_IPV6, '6', NULL, NULL },
-	{ OPT_CGROUP, 'c', NULL, "Trace processes in this cgroup (v2 directory) only" },
+	{ OPT_CGROUP, 'c', NULL, "Trace processes in this cgroup only" },
 	{ OPT_NOCLEAR, 'C', NULL, "Don't clear the screen" },
 	{ OPT_PID, 'p', NULL, "Trace this process only (or these: PID,PID...)" },
 	{ OPT_MAXROWS, 'r', "rows", "Maximum rows to print, default 20" },
@@ -39,8 +39,8 @@ static const struct argp_option options[] = {
 };
 
 static const char doc[] =
-	"TCP send and receive throughput by process and connection: the bytes each process\n"
-	"passed to send calls and got from receive calls, refreshed every interval (1 second\n"
+	"TCP send and receive throughput by process and connection: the bytes each process "
+	"passed to send calls and got from receive calls, refreshed every interval (1 second "
 	"by default).\v"
 	"Examples:\n"
 	"  tcptop              # TCP top, refresh every 1s\n"
