@@ -223,7 +223,7 @@ check_clean_stop() {
 		pid=$!
 		# The delay counts from the tool's exec: before it, SIGINT is still
 		# ignored (the shell's doing, until env sets it back) and would be lost.
-		exe=$(readlink -f "$BIN/$tool")
+		exe=$(readlink -f "$TOOLS_BIN/$tool") # (the binary a common_bin script execs)
 		for ((i = 0; i < 500; i++)); do
 			[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] && break
 			kill -0 "$pid" 2>/dev/null || break

@@ -194,7 +194,7 @@ check_clean_stop() {
 		pid=$!
 		# The delay counts from the tool's exec: before it SIGINT is still
 		# ignored (the shell's doing, until sigdfl sets it back).
-		exe=$(readlink -f "$(which "$1")")
+		exe=$(readlink -f "$(PATH=$TOOLS_PATH which "$1")") # (what a common_path script execs)
 		i=0
 		while [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && [ $i -lt 500 ] &&
 			kill -0 "$pid" 2>/dev/null; do
