@@ -14,8 +14,8 @@ PY=/usr/bin/python3
 PAIR=$TOP/tests/integration/helpers/tcptop_pair.py
 tag=tt$((RANDOM % 90000 + 10000))
 
-# Random sizes, far apart, so a count shows whose bytes it holds.
-SEND4=$((2000000 + RANDOM * 30)) RECV4=$((100000 + RANDOM * 3))
+# Random sizes, far apart, so a count shows whose bytes it holds (IPv4 moves the most).
+SEND4=$((3000000 + RANDOM * 30)) RECV4=$((100000 + RANDOM * 3))
 SEND6=$((500000 + RANDOM * 10)) RECV6=$((1200000 + RANDOM * 20))
 
 wait_stopped() {
