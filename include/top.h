@@ -25,6 +25,7 @@
 #ifndef BPFSCOPE_TOP_H
 #define BPFSCOPE_TOP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "row.h"
@@ -35,6 +36,7 @@ struct top_view {
 	size_t n, rec_size;
 	int (*cmp)(const void *a, const void *b); /* qsort order, first shown first; NULL: as is */
 	const char *rows_key;			  /* JSON key of the rows */
+	bool no_status;				  /* text: no time and loadavg line (tcptop -S) */
 };
 
 /* Print one interval of the view; 0, or -1 when out of memory. */

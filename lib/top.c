@@ -64,7 +64,8 @@ static int print_text(const struct top_view *v, size_t rows, const char *loadavg
 	else if (printed)
 		putchar('\n');
 	printed = true;
-	printf("%-8s loadavg: %s\n\n", time_hms(hms, sizeof(hms)), loadavg);
+	if (!v->no_status)
+		printf("%-8s loadavg: %s\n\n", time_hms(hms, sizeof(hms)), loadavg);
 	zero = calloc(1, v->rec_size);
 	if (!zero)
 		return -1;

@@ -223,7 +223,7 @@ check_clean_stop() {
 		pid=$!
 		# The delay counts from the tool's exec: before it, SIGINT is still
 		# ignored (the shell's doing, until env sets it back) and would be lost.
-		exe=$(readlink -f "$BIN/$tool")
+		exe=$(readlink -f "$TOOLS_BIN/$tool") # (the binary a common_bin script execs)
 		for ((i = 0; i < 500; i++)); do
 			[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] && break
 			kill -0 "$pid" 2>/dev/null || break
@@ -256,6 +256,25 @@ check_clean_stop() {
 # run_as_nobody CMD...: run without any privilege.
 run_as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+# common_bin TOOL: the directory test_common and test_robust run TOOL from.
+# A tool that cannot run without arguments (netqtop -n NIC) names them in its
+# test file, a line "# common-args: ARGS"; then this is a directory holding a
+# script of its name that execs the tool with them (same process), else the
+# binaries' own directory.
+TOOLS_BIN=$BIN
+common_bin() {
+	local args dir=$TMP/common-bin.$1
+	args=$(sed -n 's/^# common-args: //p' "$TOP/tests/integration/test_$1.sh" 2>/dev/null | head -n 1)
+	if [ -z "$args" ]; then
+		echo "$TOOLS_BIN"
+		return
+	fi
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$TOOLS_BIN/$1" "$args" >"$dir/$1"
+	chmod 755 "$dir" "$dir/$1"
+	echo "$dir"
 }
 
 # A random marker unique to this run, safe in file and command names.

@@ -25,6 +25,7 @@ missing_here() {
 
 # (timeout 10: a tool that hangs fails its check instead of stalling the file)
 for tool in $tools; do
+	BIN=$(common_bin "$tool") # (tests/lib.sh: a tool's own arguments, if it needs any)
 	out=$(timeout 10 "$BIN/$tool" --help 2>&1)
 	if [ $? = 0 ] && grep -q "Usage: $tool" <<<"$out" && grep -q -- '--json' <<<"$out"; then
 		ok "$tool: --help"

@@ -41,6 +41,7 @@ activity() {
 has_opt() { "$BIN/$1" --help 2>&1 | grep -qE -- "$2"; }
 
 for tool in $tools; do
+	BIN=$(common_bin "$tool") # (tests/lib.sh: a tool's own arguments, if it needs any)
 	missing=$(missing_here "$tool")
 	# 1. Output that cannot be written: the tool says so and exits non-zero.
 	if [ -n "$missing" ]; then
@@ -151,6 +152,7 @@ for tool in $tools; do
 		if [ $rc = 2 ] && grep -q "longer than a command name" "$TMP/e"; then ok "$tool: -n with 17 characters rejected"; else fail "$tool: -n with 17 characters rejected" "status $rc: $(cat "$TMP/e")"; fi
 	fi
 done
+BIN=$TOOLS_BIN
 
 # execsnoop: an argument longer than the old 127-byte cut is shown whole; one
 # longer than a page is cut and marked.

@@ -11,6 +11,25 @@ KERNEL=$(uname -r | sed 's/-cloud-amd64$//; s/+deb.*//')
 # The tools in this initramfs (tests/vm/run.sh lists them).
 TOOLS=$(cat /tests/tools)
 
+# common_path TOOL: the PATH test_common runs TOOL with.  A tool that cannot
+# run without arguments (netqtop -n NIC) names them in its guest test file, a
+# line "# common-args: ARGS"; then a script of its name that execs the tool
+# with them (same process) comes first (as tests/lib.sh common_bin).
+TOOLS_PATH=$PATH
+common_path() {
+	local args real dir=/tmp/common-bin.$$.$1
+	args=$(sed -n 's/^# common-args: //p' "/tests/test_$1.sh" 2>/dev/null | head -n 1)
+	if [ -z "$args" ]; then
+		echo "$TOOLS_PATH"
+		return
+	fi
+	real=$(PATH=$TOOLS_PATH which "$1")
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$real" "$args" >"$dir/$1"
+	chmod 755 "$dir" "$dir/$1"
+	echo "$dir:$TOOLS_PATH"
+}
+
 # check_path NAME ERRFILE SPEC...: the -v output says the tool took that path
 # (tests/paths.sh).  Every BPFSCOPE_AVOID run checks what it forced this way.
 check_path() {
@@ -175,7 +194,7 @@ check_clean_stop() {
 		pid=$!
 		# The delay counts from the tool's exec: before it SIGINT is still
 		# ignored (the shell's doing, until sigdfl sets it back).
-		exe=$(readlink -f "$(which "$1")")
+		exe=$(readlink -f "$(PATH=$TOOLS_PATH which "$1")") # (what a common_path script execs)
 		i=0
 		while [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && [ $i -lt 500 ] &&
 			kill -0 "$pid" 2>/dev/null; do

@@ -20,6 +20,7 @@ missing_here() {
 }
 
 for tool in $TOOLS; do
+	PATH=$(common_path "$tool") # (lib.sh: a tool's own arguments, if it needs any)
 	if timeout 10 "$tool" --help 2>&1 | grep -q "Usage: $tool"; then ok "$tool: --help"
 	else fail "$tool: --help" "no usage"; fi
 	timeout 10 "$tool" --no-such-option >"$TMP/o" 2>"$TMP/e"
@@ -43,6 +44,7 @@ for tool in $TOOLS; do
 	check_clean_stop "$tool: SIGINT once attached leaves nothing" INT ready "$tool"
 	check_clean_stop "$tool: SIGTERM 0.2 s after start leaves nothing" TERM 0.2 "$tool"
 done
+PATH=$TOOLS_PATH
 
 # The kprobe and fentry paths: tcpretrans -l attaches one or the other.
 case " $TOOLS " in
