@@ -42,13 +42,6 @@ static __always_inline int count_bytes(struct sock *sk, long bytes, bool rx)
 		return 0;
 	if (!sock_tuple(sk, &key.t, filter_ip))
 		return 0;
-	/*
-	 * A socket that reached CLOSE (the peer's FIN after ours: TIME_WAIT) has
-	 * given its port back (skc_num is 0) while data may still wait to be
-	 * read; the source port it had stays in inet_sport.
-	 */
-	if (!key.t.lport)
-		key.t.lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 	key.pid = current_ids() >> 32;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 	v = map_lookup_or_init(&flows, &key, &zero_bytes);
