@@ -99,22 +99,36 @@ rows() {
 		/(Address|Addresses) = / { insec = want == "" || index($0, want) == 1; next }
 		/ -> / && insec != 0 { print $1, $5 }' insec=1 "$1"
 }
-# total FILE [SECTION]; outside LOW FILE [SECTION]: samples, and samples not in the slot from LOW.
+# total FILE [SECTION]; outside LOW FILE [SECTION]: samples, and samples in
+# neither the slot from LOW nor the next (the delay line runs in user space: on
+# a loaded machine a round trip can take over 32 ms); above LOW FILE
+# [SECTION]: samples in the next slot.
 total() { rows "$@" | awk '{ n += $2 } END { print n + 0 }'; }
 outside() {
 	local low=$1
 	shift
-	rows "$@" | awk -v low="$low" '$1 != low { n += $2 } END { print n + 0 }'
+	rows "$@" | awk -v low="$low" '$1 != low && $1 != 2 * low { n += $2 } END { print n + 0 }'
+}
+above() {
+	local low=$1
+	shift
+	rows "$@" | awk -v low="$low" '$1 == 2 * low { n += $2 } END { print n + 0 }'
 }
 labels() { grep -E '(Address|Addresses) = ' "$1" | sed 's/ *$//'; }
 
-# in_slot NAME FILE LOW MIN MAX [SECTION]: MIN..MAX samples, all in the slot from LOW.
+# in_slot NAME FILE LOW MIN MAX [SECTION]: MIN..MAX samples, all in the slot
+# from LOW but for at most a fifth in the next one (late round trips; an RTT
+# read twice too large would put them all there).
 in_slot() {
-	local name=$1 file=$2 low=$3 min=$4 max=$5 n out
+	local name=$1 file=$2 low=$3 min=$4 max=$5 n out up
 	n=$(total "$file" "$6")
 	out=$(outside "$low" "$file" "$6")
-	if [ "$n" -ge "$min" ] && [ "$n" -le "$max" ] && [ "$out" = 0 ]; then ok "$name ($n)"
-	else fail "$name" "$n samples ($min..$max wanted), $out outside the $low slot: $(head -c 500 "$file")"; fi
+	up=$(above "$low" "$file" "$6")
+	if [ "$n" -ge "$min" ] && [ "$n" -le "$max" ] && [ "$out" = 0 ] && [ $((5 * up)) -le "$n" ]; then
+		ok "$name ($n, $up late)"
+	else
+		fail "$name" "$n samples ($min..$max wanted), $out outside the $low slot and the next, $up in the next: $(head -c 500 "$file")"
+	fi
 }
 
 setup_wire || skip_all "cannot build the delay line: $(head -c 200 "$TMP/wire.err")"
@@ -192,9 +206,10 @@ fi
 # --json: one object, a histogram per remote address, averages, totals.
 if jq -e --arg b4 "$B4" --arg b6 "$B6" --argjson n "$N" '
 	.unit == "msecs" and ([.hists[].raddr] == [$b4, $b6]) and
-	([.hists[].ip] == [4, 6]) and all(.hists[]; .avg >= 16 and .avg <= 31 and
+	([.hists[].ip] == [4, 6]) and all(.hists[]; .avg >= 16 and .avg <= 39 and
 		.hist.total == ([.hist.buckets[].count] | add) and
-		([.hist.buckets[] | select(.count > 0) | .low] == [16])) and
+		([.hist.buckets[] | select(.count > 0) | .low] - [16, 32] == []) and
+		5 * ([.hist.buckets[] | select(.low == 32) | .count] | add // 0) <= .hist.total) and
 	([.hists[].hist.total] | add) == $n' "$TMP/json" >/dev/null &&
 	[ "$(wc -l <"$TMP/json")" = 1 ]; then
 	ok "--json -e -B: one object, both addresses, avg and totals"
