@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "row.h"
 
@@ -38,6 +39,12 @@ struct top_view {
 	const char *rows_key;			  /* JSON key of the rows */
 	bool no_status;				  /* text: no time and loadavg line (tcptop -S) */
 };
+
+/* For a view's cmp: larger values first (-1 when a > b), 0 when equal. */
+static inline int top_cmp_desc(uint64_t a, uint64_t b)
+{
+	return a < b ? 1 : a > b ? -1 : 0;
+}
 
 /* Print one interval of the view; 0, or -1 when out of memory. */
 int top_print(const struct top_view *v);

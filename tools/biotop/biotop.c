@@ -93,11 +93,6 @@ static void io_row(struct row *r, const void *p)
 	row_double(r, "AVGms", "avg_ms", 6, 2, avg_ms(&e->val));
 }
 
-static int cmp_u64(__u64 a, __u64 b)
-{
-	return a < b ? 1 : a > b ? -1 : 0;
-}
-
 /* Largest first; ties by PID, then the rest of the key, so the order is stable. */
 static int by_sort(const void *pa, const void *pb)
 {
@@ -106,18 +101,18 @@ static int by_sort(const void *pa, const void *pb)
 
 	switch (opts.sort) {
 	case SORT_IO:
-		c = cmp_u64(a->val.io, b->val.io);
+		c = top_cmp_desc(a->val.io, b->val.io);
 		break;
 	case SORT_BYTES:
-		c = cmp_u64(a->val.bytes, b->val.bytes);
+		c = top_cmp_desc(a->val.bytes, b->val.bytes);
 		break;
 	case SORT_TIME:
-		c = cmp_u64(a->val.ns, b->val.ns);
+		c = top_cmp_desc(a->val.ns, b->val.ns);
 		break;
 	default:
 		/* As upstream: requests, bytes and microseconds added up. */
-		c = cmp_u64(a->val.io + a->val.bytes + a->val.ns / 1000,
-			    b->val.io + b->val.bytes + b->val.ns / 1000);
+		c = top_cmp_desc(a->val.io + a->val.bytes + a->val.ns / 1000,
+				 b->val.io + b->val.bytes + b->val.ns / 1000);
 	}
 	return c ? c : memcmp(&a->key, &b->key, sizeof(a->key));
 }

@@ -91,11 +91,6 @@ static void cache_row(struct row *r, const void *rec)
 	row_uint(r, "BYTES", "bytes", 10, s->bytes);
 }
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return a < b ? 1 : a > b ? -1 : 0;
-}
-
 static int cmp_name(const struct cache_stat *a, const struct cache_stat *b)
 {
 	int c = strncasecmp(a->name, b->name, sizeof(a->name));
@@ -114,10 +109,10 @@ static int by_sort(const void *pa, const void *pb)
 	case SORT_NAME:
 		return cmp_name(a, b);
 	case SORT_COUNT:
-		c = cmp_u64_desc(a->allocs, b->allocs);
+		c = top_cmp_desc(a->allocs, b->allocs);
 		break;
 	default:
-		c = cmp_u64_desc(a->bytes, b->bytes);
+		c = top_cmp_desc(a->bytes, b->bytes);
 		break;
 	}
 	return c ? c : cmp_name(a, b);

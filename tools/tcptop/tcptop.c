@@ -106,11 +106,6 @@ static void flow_row(struct row *r, const void *p)
 	row_uint(r, NULL, "tx_bytes", 0, e->val.tx);
 }
 
-static int cmp_u64(__u64 a, __u64 b)
-{
-	return a < b ? 1 : a > b ? -1 : 0;
-}
-
 /* Largest first; ties by the key (PID first), so the order is stable. */
 static int by_sort(const void *pa, const void *pb)
 {
@@ -119,13 +114,13 @@ static int by_sort(const void *pa, const void *pb)
 
 	switch (opts.sort) {
 	case SORT_SENT:
-		c = cmp_u64(a->val.tx, b->val.tx);
+		c = top_cmp_desc(a->val.tx, b->val.tx);
 		break;
 	case SORT_RECEIVED:
-		c = cmp_u64(a->val.rx, b->val.rx);
+		c = top_cmp_desc(a->val.rx, b->val.rx);
 		break;
 	default:
-		c = cmp_u64(a->val.tx + a->val.rx, b->val.tx + b->val.rx);
+		c = top_cmp_desc(a->val.tx + a->val.rx, b->val.tx + b->val.rx);
 	}
 	if (c)
 		return c;
