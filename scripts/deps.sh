@@ -30,6 +30,11 @@ nft nftables nftables
 losetup mount util-linux
 setpriv util-linux util-linux
 mkfs.ext4 e2fsprogs e2fsprogs
+mkfs.xfs xfsprogs xfsprogs
+mkfs.btrfs btrfs-progs btrfs-progs
+openssl openssl openssl
+java default-jre-headless java-17-openjdk-headless
+/usr/lib/postgresql postgresql postgresql-server
 dd coreutils coreutils
 python3 python3 python3
 file file file

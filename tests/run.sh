@@ -120,7 +120,7 @@ end_job() {
 		echo "not ok - $name: ended before its last line (an exit or a shell error;" \
 			"tests/tally.sh: skip_all, bail_out)" >>"$out"
 	fi
-	grep -vx '# done testing' "$out" >>"$log"
+	{ echo "# file $name"; grep -vx '# done testing' "$out"; } >>"$log"
 	echo "# time $name $secs" >>"$log"
 	echo "# cpu $name $cpu" >>"$log"
 	echo "# $name ($secs s, CPU $cpu s)"
@@ -183,15 +183,6 @@ total=$(since "$start")
 passed=$(grep -c '^ok - ' "$log")
 failed=$(grep -c '^not ok - ' "$log")
 skipped=$(grep -c '^skip - ' "$log")
-if [ "$failed" -gt 0 ]; then
-	echo
-	echo "Failures:"
-	grep '^not ok - ' "$log" | sed 's/^/  /'
-fi
-if [ "$skipped" -gt 0 ]; then
-	echo "Skipped:"
-	grep '^skip - ' "$log" | sed 's/^/  /'
-fi
 
 # Times: every host job, then each kernel's guest files, slowest first, in
 # groups by the name's directory ("integration", "vm/6.1.0-57", ...).
@@ -212,6 +203,18 @@ if [ -s "$WORK/times" ]; then
 	# Keep the times of jobs this run left out.
 	{ awk '{ print $2, $1 }' "$WORK/times"; [ -f "$TIMES" ] && awk '{ print $2, $1 }' "$TIMES"; } |
 		awk '!seen[$1]++ { print $2, $1 }' | sort -k2 >"$TIMES.tmp" && mv "$TIMES.tmp" "$TIMES"
+fi
+# Skips and failures last, where a log cut to its head and tail still shows them.
+if [ "$skipped" -gt 0 ]; then
+	echo
+	echo "Skipped:"
+	grep '^skip - ' "$log" | sed 's/^/  /'
+fi
+if [ "$failed" -gt 0 ]; then
+	echo
+	echo "Failures (the file's section above has the detail):"
+	awk '/^# file / { f = $3 } /^not ok - \[/ { print "  " $0; next }
+		/^not ok - / { print "  " f ": " $0 }' "$log"
 fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
