@@ -63,7 +63,7 @@ add_module() {
 	local kroot=$1 dest=$2 name=$3 f
 	f=$(find "$kroot/lib/modules" -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" |
 		head -n 1)
-	[ -n "$f" ] || return 0
+	[ -n "$f" ] || return 1
 	case $f in
 	*.xz) xz -dc "$f" >"$dest/modules/$name.ko" ;;
 	*.zst) zstd -qdc "$f" >"$dest/modules/$name.ko" ;;
@@ -71,8 +71,14 @@ add_module() {
 	esac
 }
 
-# Modules the guest tests load, in dependency order.
+# Modules the guests load, in dependency order: these, then each test file's
+# "# guest-modules: NAME..." line (e.g. a file system and what it needs).
 GUEST_MODULES="loop veth"
+guest_modules() {
+	# shellcheck disable=SC2086 # a list of files
+	{ echo $GUEST_MODULES; sed -n 's/^# guest-modules: //p' ${BPFSCOPE_VM_TESTS:-"$TOP"/tests/vm/guest/test_*.sh}; } |
+		tr ' ' '\n' | awk 'NF && !seen[$0]++'
+}
 
 make_initramfs() {
 	local kroot=$1 out=$2 tree=$WORK/tree m
@@ -86,8 +92,8 @@ make_initramfs() {
 	ls "$TOP"/build/static/bin >"$tree/tests/tools"
 	cp "$TOP/tests/vm/guest-init" "$tree/init"
 	chmod 755 "$tree/init"
-	for m in $GUEST_MODULES; do
-		add_module "$kroot" "$tree" "$m"
+	for m in $(guest_modules); do
+		add_module "$kroot" "$tree" "$m" && echo "$m" >>"$tree/modules/order"
 	done
 	(cd "$tree" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out"
 }
