@@ -61,6 +61,8 @@ int elfsyms_read_image(struct elfsyms *es, const void *image);
 
 /* File offset -> link-time virtual address, through the segment holding it. */
 bool elfsyms_vaddr(const struct elfsyms *es, uint64_t off, uint64_t *vaddr);
+/* Link-time virtual address -> file offset (where a uprobe goes), through its segment. */
+bool elfsyms_offset(const struct elfsyms *es, uint64_t vaddr, uint64_t *off);
 /*
  * The file offset of the code symbol name (or "name@VERSION"), where a uprobe
  * goes; 0 when the object has no such symbol.

@@ -686,9 +686,25 @@ int elfsyms_read_image(struct elfsyms *es, const void *image)
 	return err;
 }
 
+bool elfsyms_offset(const struct elfsyms *es, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < es->nsegs; i++) {
+		const struct elfsyms_segment *g = &es->segs[i];
+
+		if (vaddr >= g->vaddr && vaddr - g->vaddr < g->filesz) {
+			*off = vaddr - g->vaddr + g->offset;
+			return true;
+		}
+	}
+	return false;
+}
+
 uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name)
 {
-	size_t i, j, len = strlen(name);
+	size_t i, len = strlen(name);
+	uint64_t off;
 
 	for (i = 0; i < es->tab.n; i++) {
 		const struct symbol *s = &es->tab.syms[i];
@@ -697,12 +713,8 @@ uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name)
 		/* A debug file's .symtab names versions: "pthread_create@@GLIBC_2.34". */
 		if (strncmp(sn, name, len) || (sn[len] && sn[len] != '@'))
 			continue;
-		for (j = 0; j < es->nsegs; j++) {
-			const struct elfsyms_segment *g = &es->segs[j];
-
-			if (s->addr >= g->vaddr && s->addr - g->vaddr < g->filesz)
-				return s->addr - g->vaddr + g->offset;
-		}
+		if (elfsyms_offset(es, s->addr, &off))
+			return off;
 	}
 	return 0;
 }
