@@ -167,6 +167,40 @@ scenario() {
 	done
 }
 
+# pid_scenario NAME ROUNDS OPS STORM_ARGS  OURS_READY OURS_CMD  REF_READY REF_CMD  BT_READY BT
+# As scenario, for tools that attach to one process (uprobes in its libc): each
+# run starts the storm stopped (STORM_STOPPED), the commands get its PID where
+# they say {PID}, and the workload resumes it and waits for its figures.
+pid_scenario() {
+	local name=$1 rounds=${reps:-$2} ops=$3 args=$4 r v pid work
+	local -A ready=([ours]=$5 [ref]=$7 [bpftrace]=$9) cmd=([ours]=$6 [ref]=$8 [bpftrace]=${10})
+	echo "bench: $name ($rounds rounds)"
+	for ((r = 0; r < rounds; r++)); do
+		for v in $(printf 'base\nours\nref\nbpftrace\n' | tail -n +$((r % 4 + 1))
+			printf 'base\nours\nref\nbpftrace\n' | head -n $((r % 4))); do
+			[ "$v" = base ] || [ -n "${cmd[$v]}" ] || continue
+			rm -f "$TMP/storm.out"
+			STORM_STOPPED=1 $S $args >"$TMP/storm.out.tmp" &
+			pid=$!
+			until grep -q '^State:.*T' /proc/$pid/status 2>/dev/null; do sleep 0.01; done
+			work="kill -CONT $pid; until [ -s $TMP/storm.out.tmp ]; do sleep 0.005; done; cat $TMP/storm.out.tmp"
+			if [ "$v" = base ]; then
+				run_base "$name" "$r" "$work"
+			elif [ "$v" = bpftrace ]; then
+				# The script names the PID too.
+				sed "s/{PID}/$pid/g" "${cmd[$v]}" >"$TMP/pid.bt"
+				run_tool "$name" bpftrace "$r" "${ready[$v]}" "$work" "$ops" \
+					bpftrace "$TMP/pid.bt" ||
+					{ echo "bench: $name/bpftrace skipped: $(fail_reason)" >&2; cmd[$v]=; }
+			else
+				try_tool "$name" "$v" "$r" "${ready[$v]}" "$work" "$ops" ${cmd[$v]//\{PID\}/$pid}
+			fi
+			kill -CONT "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		done
+	done
+}
+
 setup_loop() {
 	truncate -s 256M "$TMP/disk.img"
 	LOOP=$(losetup -f --show --direct-io=on "$TMP/disk.img") || LOOP=
