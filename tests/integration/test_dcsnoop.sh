@@ -14,7 +14,7 @@ check "an unknown option is a one-line error" test $? != 0 -a "$(wc -l <"$TMP/e"
 
 m=$(marker dcsnoop)
 if start_tool "$TMP/out" dcsnoop --json; then
-	bash -c 'echo $$ >"$1"; : 2>/dev/null <"$2"' _ "$TMP/pid" "$TMP/$m.miss"
+	bash -c 'echo $$ >"$1"; true 2>/dev/null <"$2"' _ "$TMP/pid" "$TMP/$m.miss"
 	wait_for "$TMP/out" "$m.miss"
 	stop_tool INT
 	check "a miss on a unique name, with its PID (--json)" jq -e --arg f "$m.miss" \

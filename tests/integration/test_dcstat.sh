@@ -15,7 +15,7 @@ check "a count that is not a number is a one-line error" bash -c \
 if start_tool "$TMP/out" dcstat --json 1; then
 	n=300
 	m=$(marker dcstat)
-	for ((i = 0; i < n; i++)); do : 2>/dev/null <"$TMP/$m.$i"; done
+	for ((i = 0; i < n; i++)); do true 2>/dev/null <"$TMP/$m.$i"; done
 	stop_tool INT
 	read -r refs slow miss < <(jq -s '[map(.refs), map(.slow), map(.miss)] | map(add) | @sh' \
 		-r "$TMP/out")

@@ -55,9 +55,9 @@ static const struct opt_pick picks[] = {
 static const char doc[] =
 	"Count calls of the kernel's VFS functions (vfs_*), per function, until "
 	"Ctrl-C or for DURATION seconds; then print them, fewest first.\v"
-	"Every vfs_* function ftrace can trace is counted: through fentry (a program "
-	"per function), else kprobe.multi (one attachment), else a kprobe per "
-	"function.  Needs fentry or kprobes: no tracepoint marks these calls (see "
+	"Every vfs_* function ftrace can trace is counted: through kprobe.multi (one "
+	"attachment), else fentry (a program per function), else a kprobe per "
+	"function.  Needs kprobes or fentry: no tracepoint marks these calls (see "
 	"vfscount(8)).\n\n"
 	"Examples:\n"
 	"  vfscount               # count until Ctrl-C\n"
@@ -233,8 +233,12 @@ static bool have_kprobe_multi(void)
 }
 
 /*
- * fentry where the kernel takes it, else kprobes; the functions are attached
- * by attach_all, not by the skeleton.
+ * kprobe.multi where the kernel has it: one attachment for every function,
+ * and one detachment.  Else fentry, cheaper per call but a trampoline per
+ * function, and from Linux 6.3 (an ftrace ops per trampoline) each one's
+ * removal waits for an RCU-tasks grace period: in the 6.12 guest, detaching
+ * 80 took over 10 s.  Else a kprobe per function.  The functions are
+ * attached by attach_all, not by the skeleton.
  */
 static int choose_hooks(struct vfscount_bpf *skel)
 {
@@ -245,10 +249,12 @@ static int choose_hooks(struct vfscount_bpf *skel)
 	bpf_program__set_autoattach(f, false);
 	bpf_program__set_autoattach(k, false);
 	bpf_program__set_autoattach(m, false);
-	if (hook_available(f, &why_f)) {
+	if (have_kprobe_multi() && hook_available(k, &why_k)) {
+		run.kind = VIA_KPROBE_MULTI;
+	} else if (hook_available(f, &why_f)) {
 		run.kind = VIA_FENTRY;
 	} else if (hook_available(k, &why_k)) {
-		run.kind = have_kprobe_multi() ? VIA_KPROBE_MULTI : VIA_KPROBE;
+		run.kind = VIA_KPROBE;
 	} else {
 		cli_warn("this machine has no hook for the VFS functions: fentry vfs_read: %s; "
 			 "kprobe vfs_read: %s",

@@ -9,7 +9,7 @@ m=dcs$$x$RANDOM
 : >"$d/$m.file"
 # stopped_shell FILE...: a shell that stops until continued, then opens each FILE.
 stopped_shell() {
-	sh -c 'kill -STOP $$; for f; do { : <"$f"; } 2>/dev/null; done' _ "$@" &
+	sh -c 'kill -STOP $$; for f; do true <"$f" 2>/dev/null; done' _ "$@" &
 	p=$!
 	i=0
 	while [ "$(sed 's/.*) //' /proc/$p/stat | cut -d' ' -f1)" != T ] && [ $i -lt 100 ]; do
@@ -28,7 +28,7 @@ for path in best avoid=fentry,fexit; do
 		kill -KILL $p
 		continue
 	fi
-	sh -c '{ : <"$1"; } 2>/dev/null' _ "$d/$m.other"
+	sh -c 'true <"$1" 2>/dev/null' _ "$d/$m.other"
 	kill -CONT $p
 	wait $p
 	wait_for "$TMP/out" " R $m.file\$" 5

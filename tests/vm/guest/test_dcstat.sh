@@ -17,7 +17,7 @@ for path in best avoid=fentry,fexit; do
 	fi
 	i=0
 	while [ $i -lt $n ]; do
-		{ : <"$d/miss.${path#*=}.$i"; } 2>/dev/null
+		true <"$d/miss.${path#*=}.$i" 2>/dev/null
 		i=$((i + 1))
 	done
 	stop_tool
