@@ -9,6 +9,7 @@
 #define BPFSCOPE_KFUNCS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <bpf/libbpf.h>
 
 /*
@@ -24,6 +25,8 @@ int kfunc_choose(const char *what, struct bpf_program *const *alts, size_t n);
  * max, into names (each to free, then the array).  Returns how many, or -errno.
  */
 int kfunc_list(const char *prefix, size_t max, char ***names);
+/* The same, from a file of that format. */
+int kfunc_list_from(FILE *f, const char *prefix, size_t max, char ***names);
 /* Parse one line of available_filter_functions ("name", "name [mod]"): the name, or NULL. */
 char *kfunc_parse_line(char *line);
 

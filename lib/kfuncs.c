@@ -60,12 +60,35 @@ static size_t sort_unique(char **names, size_t n)
 	return k;
 }
 
+int kfunc_list_from(FILE *f, const char *prefix, size_t max, char ***names)
+{
+	size_t plen = strlen(prefix), n = 0;
+	char line[512], *name, **v;
+
+	*names = NULL;
+	v = calloc(max ? max : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		name = kfunc_parse_line(line);
+		/* A compiler's clone (vfs_foo.isra.0) is not the function itself. */
+		if (!name || strncmp(name, prefix, plen) || strchr(name, '.'))
+			continue;
+		v[n] = strdup(name);
+		if (!v[n])
+			break;
+		n++;
+	}
+	*names = v;
+	return sort_unique(v, n);
+}
+
 int kfunc_list(const char *prefix, size_t max, char ***names)
 {
 	const char *tracefs = tracefs_path();
-	size_t plen = strlen(prefix), n = 0;
-	char path[512], line[512], *name, **v;
+	char path[512];
 	FILE *f;
+	int n;
 
 	*names = NULL;
 	if (!tracefs)
@@ -74,19 +97,9 @@ int kfunc_list(const char *prefix, size_t max, char ***names)
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	v = calloc(max ? max : 1, sizeof(*v));
-	while (v && n < max && fgets(line, sizeof(line), f)) {
-		name = kfunc_parse_line(line);
-		if (name && !strncmp(name, prefix, plen) && !strchr(name, '.') &&
-		    !(v[n] = strdup(name)))
-			break;
-		n += name && v[n];
-	}
+	n = kfunc_list_from(f, prefix, max, names);
 	fclose(f);
-	if (!v)
-		return -ENOMEM;
-	*names = v;
-	return sort_unique(v, n);
+	return n;
 }
 
 int kfunc_fentry_clone(const struct bpf_program *prog, const char *func)
