@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "kbtf.h"
+#include "modbtf.h"
 #include "probe.h"
 #include "shared.h"
 
@@ -362,6 +363,9 @@ bool hook_available(const struct bpf_program *prog, const char **why)
 	case HOOK_FENTRY:
 	case HOOK_FEXIT:
 		if (!probe_btf_type(target)) {
+			/* A module's function (md, xfs on Debian): its own BTF. */
+			if (probe_fentry_module(target))
+				return true;
 			*why = "function not in kernel BTF";
 			return false;
 		}
