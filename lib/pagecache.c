@@ -36,10 +36,16 @@ static bool get_pages_exclusive(void)
 	return major == 6 && minor < PAGECACHE_GET_PAGES_INCLUSIVE_FROM;
 }
 
+int pagecache_set_get_pages(struct bpf_object *obj)
+{
+	bool exclusive = get_pages_exclusive();
+
+	return obj_set_rodata(obj, "get_pages_last_exclusive", &exclusive, sizeof(exclusive));
+}
+
 int pagecache_choose_hooks(struct bpf_object *obj, bool *estimated)
 {
 	struct bpf_program *alts[ARRAY_SIZE(access_progs)];
-	bool exclusive = get_pages_exclusive();
 	size_t i;
 	int k;
 
@@ -62,7 +68,7 @@ int pagecache_choose_hooks(struct bpf_object *obj, bool *estimated)
 		bpf_program__set_autoload(
 			bpf_object__find_program_by_name(obj, "mm_filemap_fault_raw"), false);
 	}
-	if (obj_set_rodata(obj, "get_pages_last_exclusive", &exclusive, sizeof(exclusive)))
+	if (pagecache_set_get_pages(obj))
 		return -1;
 	return hook_choose_each(obj, (const char *const[]){ "mm_filemap_fault", NULL });
 }

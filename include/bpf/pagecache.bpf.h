@@ -3,8 +3,8 @@
  * The page cache as cachestat, cachetop and readahead see it.
  *
  * Helpers: folio_pages() (a folio's size in pages, across the folio layouts
- * of 5.16 to 6.18), mapping_last_page() and pc_read_pages() (the pages a
- * buffered read asked for, from mm_filemap_get_pages, once per read(2)).
+ * of 5.16 to 6.18), mapping_last_page() and pc_read_range() (the pages of
+ * the file one mm_filemap_get_pages reports).
  *
  * With PAGECACHE_COUNT defined, the counting programs too.  The tool then
  * defines, before including this file,
@@ -73,6 +73,23 @@ static __always_inline __s64 mapping_last_page(struct address_space *mapping)
  */
 const volatile bool get_pages_last_exclusive = false;
 
+/* The page range one mm_filemap_get_pages reports, as [*first, *last] within the file. */
+static __always_inline bool pc_read_range(struct address_space *mapping, __u64 index, __u64 last,
+					  __u64 *first_out, __u64 *last_out)
+{
+	__s64 eof = mapping_last_page(mapping);
+
+	if (get_pages_last_exclusive && last > index)
+		last--;
+	if (eof < 0 || index > (__u64)eof)
+		return false;
+	*first_out = index;
+	*last_out = last < (__u64)eof ? last : (__u64)eof;
+	return true;
+}
+
+#ifdef PAGECACHE_COUNT
+
 /*
  * A read(2) larger than a batch of folios calls filemap_get_pages again for
  * the rest, with the same last page: per thread, the read in progress, so
@@ -91,21 +108,6 @@ struct {
 	__type(value, struct pc_read);
 } pc_reads SEC(".maps");
 
-/* The page range one mm_filemap_get_pages reports, as [*first, *last] within the file. */
-static __always_inline bool pc_read_range(struct address_space *mapping, __u64 index, __u64 last,
-					  __u64 *first_out, __u64 *last_out)
-{
-	__s64 eof = mapping_last_page(mapping);
-
-	if (get_pages_last_exclusive && last > index)
-		last--;
-	if (eof < 0 || index > (__u64)eof)
-		return false;
-	*first_out = index;
-	*last_out = last < (__u64)eof ? last : (__u64)eof;
-	return true;
-}
-
 /* Pages a read newly asked for: its whole range at its first call, 0 at the calls that go on. */
 static __always_inline __u64 pc_read_pages(struct address_space *mapping, __u64 index, __u64 last)
 {
@@ -123,8 +125,6 @@ static __always_inline __u64 pc_read_pages(struct address_space *mapping, __u64 
 		return 0;
 	return end - first + 1;
 }
-
-#ifdef PAGECACHE_COUNT
 
 static __always_inline int pc_on(enum pc_counter c, __u64 n)
 {
