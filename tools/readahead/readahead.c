@@ -16,6 +16,8 @@ static bool in_msecs;
 
 static const struct opt_pick picks[] = {
 	{ OPT_DURATION, 'd', NULL, "Duration to trace (seconds)" },
+	{ OPT_PID, 'p', NULL, "Only the readahead this process causes (or these: PID,PID...)" },
+	{ OPT_CGROUP, 'c', NULL, NULL },
 	{},
 };
 
@@ -35,6 +37,7 @@ static const char doc[] =
 	"  readahead              # until Ctrl-C\n"
 	"  readahead -d 10        # trace for 10 seconds only\n"
 	"  readahead -m -d 10     # the histogram in milliseconds\n"
+	"  readahead -p 185       # the readahead process 185 causes\n"
 	"  readahead --json -d 5  # one JSON object";
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)

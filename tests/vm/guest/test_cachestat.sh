@@ -12,7 +12,7 @@ loop=$(losetup -f)
 if [ -z "$loop" ] || ! losetup "$loop" $img; then
 	skip_all "no loop device (is loop.ko loaded?)"
 fi
-mke2fs -q "$loop" 2>"$TMP/mk.err" || bail_out "cachestat: mke2fs" "$(cat "$TMP/mk.err")"
+mke2fs -q -b 4096 "$loop" 2>"$TMP/mk.err" || bail_out "cachestat: mke2fs" "$(cat "$TMP/mk.err")"
 mnt=$TMP/mnt
 mkdir "$mnt"
 mount -t ext4 -o noatime "$loop" "$mnt" || bail_out "cachestat: mount" "mount -t ext4 failed"
@@ -61,7 +61,7 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	wait_stopped $r1
 	wait_stopped $r2
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" cachestat -v --json -p $r1,$r2 60; then
-		fail "cachestat [$path] starts" "$(tail -n 3 "$TMP/out.err")"
+		fail "cachestat [$path] starts" "$(grep -v '^libbpf: \(elf\|sec\|map\|prog .*: found\|CO-RE\)' "$TMP/out.err" | tail -n 25 | tr '\n' '|')"
 		kill -KILL $r1 $r2
 		continue
 	fi

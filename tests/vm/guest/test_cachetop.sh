@@ -11,7 +11,7 @@ loop=$(losetup -f)
 if [ -z "$loop" ] || ! losetup "$loop" $img; then
 	skip_all "no loop device (is loop.ko loaded?)"
 fi
-mke2fs -q "$loop" 2>"$TMP/mk.err" || bail_out "cachetop: mke2fs" "$(cat "$TMP/mk.err")"
+mke2fs -q -b 4096 "$loop" 2>"$TMP/mk.err" || bail_out "cachetop: mke2fs" "$(cat "$TMP/mk.err")"
 mnt=$TMP/mnt
 mkdir "$mnt"
 mount -t ext4 -o noatime "$loop" "$mnt" || bail_out "cachetop: mount" "mount -t ext4 failed"
@@ -38,7 +38,7 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 		i=$((i + 1))
 	done
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" cachetop -v -C 60; then
-		fail "cachetop [$path] starts" "$(tail -n 3 "$TMP/out.err")"
+		fail "cachetop [$path] starts" "$(grep -v '^libbpf: \(elf\|sec\|map\|prog .*: found\|CO-RE\)' "$TMP/out.err" | tail -n 25 | tr '\n' '|')"
 		kill -KILL $p
 		continue
 	fi

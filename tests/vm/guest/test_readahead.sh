@@ -1,6 +1,6 @@
 # readahead in the guest: a file of 1024 + N pages on an ext4-mounted loop
-# device, cold, of which a marked dd reads the first R pages (R random, 4 KiB
-# reads).  Readahead must have read pages ahead (total > 0), the used ones
+# device, cold, of which a marked dd (-p) reads the first R pages (R random,
+# 4 KiB reads).  Readahead must have read pages ahead (total > 0), the used ones
 # (total - unused) must be exactly the R read, and the histogram must hold
 # first accesses, on each path: fentry/fexit, kprobe/kretprobe (the
 # readahead tracepoints are 6.18 only: tested on the host).
@@ -12,7 +12,7 @@ loop=$(losetup -f)
 if [ -z "$loop" ] || ! losetup "$loop" $img; then
 	skip_all "no loop device (is loop.ko loaded?)"
 fi
-mke2fs -q "$loop" 2>"$TMP/mk.err" || bail_out "readahead: mke2fs" "$(cat "$TMP/mk.err")"
+mke2fs -q -b 4096 "$loop" 2>"$TMP/mk.err" || bail_out "readahead: mke2fs" "$(cat "$TMP/mk.err")"
 mnt=$TMP/mnt
 mkdir "$mnt"
 mount -t ext4 -o noatime "$loop" "$mnt" || bail_out "readahead: mount" "mount -t ext4 failed"
@@ -26,11 +26,20 @@ for path in best avoid=fentry; do
 	case $KERNEL in 6.1.*) want=$(echo "$want" | sed 's/_noprof//') ;; esac
 	r=$((100 + $(od -An -N1 -tu1 /dev/urandom)))
 	echo 3 >/proc/sys/vm/drop_caches
-	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" readahead -v --json; then
-		fail "readahead [$path] starts" "$(tail -n 3 "$TMP/out.err")"
+	sh -c 'kill -STOP $$; exec dd if="$1" of=/dev/null bs=4096 count=$2 2>/dev/null' _ "$mnt/f" $r &
+	p=$!
+	i=0
+	while [ "$(sed 's/.*) //' /proc/$p/stat | cut -d' ' -f1)" != T ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" readahead -v --json -p $p; then
+		kill -KILL $p
+		fail "readahead [$path] starts" "$(grep -v '^libbpf: \(elf\|sec\|map\|prog .*: found\|CO-RE\)' "$TMP/out.err" | tail -n 25 | tr '\n' '|')"
 		continue
 	fi
-	dd if="$mnt/f" of=/dev/null bs=4096 count=$r 2>/dev/null
+	kill -CONT $p
+	wait $p
 	stop_tool
 	rc=$?
 	total=$(sed -n 's/.*"total":\([0-9]*\),"hist".*/\1/p' "$TMP/out")
