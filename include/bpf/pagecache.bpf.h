@@ -36,7 +36,9 @@ struct folio___pre66 {
 /*
  * Pages in a folio: 1 unless it is large (PG_head), then 1 << order, the
  * order in the low byte of _flags_1 from Linux 6.6 (_folio_order before).
- * page->flags became memdesc_flags_t in 6.17; its first word is still the flags.
+ * The flags are the folio's (its first page's) first word on every kernel;
+ * 6.17 made them a struct (memdesc_flags_t), so they are read by position,
+ * not by a CO-RE field that changed type.
  */
 static __always_inline __u64 folio_pages(struct folio *folio)
 {
@@ -45,8 +47,7 @@ static __always_inline __u64 folio_pages(struct folio *folio)
 
 	if (!folio)
 		return 0;
-	bpf_probe_read_kernel(&flags, sizeof(flags),
-			      (void *)folio + bpf_core_field_offset(struct folio, flags));
+	bpf_probe_read_kernel(&flags, sizeof(flags), folio);
 	if (!(flags & (1UL << bpf_core_enum_value(enum pageflags, PG_head))))
 		return 1;
 	if (bpf_core_field_exists(struct folio___pre66, _folio_order)) {

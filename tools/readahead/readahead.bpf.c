@@ -148,13 +148,34 @@ static __always_inline int on_alloc(struct folio *folio, __u64 order)
 	return 0;
 }
 
+#define S_IFMT	 00170000
+#define S_IFBLK	 0060000
+
+/*
+ * A file system may read its metadata (an extent block) through the block
+ * device's page cache while readahead runs: that folio was allocated inside
+ * the readahead function but is not read-ahead file data, so it is taken
+ * back from the totals at its first access (buffer reads mark it at once).
+ */
+static __always_inline bool folio_of_bdev(struct folio *folio)
+{
+	return (BPF_CORE_READ(folio, mapping, host, i_mode) & S_IFMT) == S_IFBLK;
+}
+
 static __always_inline int on_folio_accessed(struct folio *folio)
 {
 	struct birth_key key = { (__u64)folio, 0 };
 	struct birth *b = bpf_map_lookup_elem(&births, &key);
 
-	if (b)
-		first_access(&key, b);
+	if (!b)
+		return 0;
+	if (folio_of_bdev(folio)) {
+		__sync_fetch_and_add(&stats.total, -b->pages);
+		__sync_fetch_and_add(&stats.unused, -(__s64)b->pages);
+		bpf_map_delete_elem(&births, &key);
+		return 0;
+	}
+	first_access(&key, b);
 	return 0;
 }
 

@@ -86,6 +86,15 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	check_path "cachestat [$path] takes $want" "$TMP/out.err" $want
 	matrix_line cachestat "$path" "$TMP/out.err"
 done
+# What mm_filemap_get_pages reports for one 8 KiB read at 0 (pages 0-1, or
+# 0-2 where the tracepoint passes one past the last page).
+ev=/sys/kernel/tracing/events/filemap/mm_filemap_get_pages
+if [ -d $ev ]; then
+	echo 1 >$ev/enable
+	dd if="$mnt/marked.$n" of=/dev/null bs=8192 count=1 2>/dev/null
+	echo 0 >$ev/enable
+	echo "# calib: $KERNEL get_pages of an 8 KiB read: $(grep -m1 'mm_filemap_get_pages' /sys/kernel/tracing/trace | sed 's/.*mm_filemap_get_pages: //')"
+fi
 umount "$mnt"
 losetup -d "$loop"
 rm -f $img
