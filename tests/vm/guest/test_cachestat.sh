@@ -41,8 +41,7 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	avoid=fentry) want="folio_mark_accessed=kprobe mm_filemap_add_to_page_cache=tp_btf" ;;
 	*) want="mm_filemap_get_pages=tp_btf mm_filemap_fault=tp_btf" ;;
 	esac
-	if [ "$path" = avoid=fentry,kprobe ] && [ ! -d /sys/kernel/tracing/events/filemap/mm_filemap_get_pages ] &&
-		[ ! -d /sys/kernel/debug/tracing/events/filemap/mm_filemap_get_pages ]; then
+	if [ "$path" = avoid=fentry,kprobe ] && ! grep -q btf_trace_mm_filemap_get_pages /sys/kernel/btf/vmlinux; then
 		# 6.1: no filemap read tracepoints: a one-line error naming what is missing.
 		BPFSCOPE_AVOID=fentry,kprobe cachestat 1 1 >"$TMP/out" 2>"$TMP/out.err"
 		rc=$?
@@ -86,6 +85,24 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	check_path "cachestat [$path] takes $want" "$TMP/out.err" $want
 	matrix_line cachestat "$path" "$TMP/out.err"
 done
+# Calibration runs (printed, not checked): one pass, cold and then warm,
+# in 4 KiB and in 64 KiB reads, on the exact path.
+for run in cold4k warm4k warm64k; do
+	case $run in
+	cold4k) bs=4096; echo 3 >/proc/sys/vm/drop_caches ;;
+	warm4k) bs=4096 ;;
+	*) bs=65536 ;;
+	esac
+	sh -c 'kill -STOP $$; exec dd if="$1" of=/dev/null bs=$2 2>/dev/null' _ "$mnt/marked.$n" $bs &
+	r1=$!
+	wait_stopped $r1
+	start_tool "$TMP/cal" cachestat --json -p $r1 60 || continue
+	kill -CONT $r1
+	wait $r1
+	stop_tool
+	echo "# calib: $KERNEL $run pages=$n $(sed 's/.*"hits"/"hits"/' "$TMP/cal" | tr '\n' ' ')"
+done
+
 # What mm_filemap_get_pages reports for one 8 KiB read at 0 (pages 0-1, or
 # 0-2 where the tracepoint passes one past the last page).
 ev=/sys/kernel/tracing/events/filemap/mm_filemap_get_pages

@@ -25,7 +25,7 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	avoid=fentry) want="folio_mark_accessed=kprobe" ;;
 	*) want="mm_filemap_get_pages=tp_btf" ;;
 	esac
-	if [ "$path" = avoid=fentry,kprobe ] && ! grep -q mm_filemap_get_pages /sys/kernel/tracing/available_events 2>/dev/null; then
+	if [ "$path" = avoid=fentry,kprobe ] && ! grep -q btf_trace_mm_filemap_get_pages /sys/kernel/btf/vmlinux; then
 		skip "cachetop [$path]" "no filemap read tracepoints before Linux 6.11"
 		continue
 	fi
@@ -55,7 +55,7 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 		ok "cachetop [$path] the marked reader's row: PID $p, $n misses, hits $hits for $n reads"
 	else
 		fail "cachetop [$path] a row of the marked reader with $n misses" \
-			"exit status $rc: $(grep ctreader "$TMP/out" | head -n 3)"
+			"exit status $rc, pid $p: $(head -c 700 "$TMP/out")"
 	fi
 	check_path "cachetop [$path] takes $want" "$TMP/out.err" $want
 	matrix_line cachetop "$path" "$TMP/out.err"
