@@ -1,7 +1,7 @@
 # cachetop in the guest: a marked dd (busybox under another name) reads a
 # file of N pages (N random) cold from an ext4-mounted loop device; its row
-# must show its PID, name and MISSES N, and HITS (BCC's: every access) near
-# its N reads, on each path: folio_mark_accessed via fentry, via kprobe, the
+# must show its PID, name and MISSES N, and HITS (BCC's: every access) at
+# least its N reads, on each path: folio_mark_accessed via fentry, via kprobe, the
 # tracepoint estimate.
 . /tests/lib.sh
 img=/tmp/cachetop.img
@@ -18,7 +18,10 @@ mount -t ext4 -o noatime "$loop" "$mnt" || bail_out "cachetop: mount" "mount -t 
 n=$((150 + $(od -An -N1 -tu1 /dev/urandom)))
 dd if=/dev/urandom of="$mnt/f" bs=4096 count=$n 2>/dev/null
 sync
-cp /bin/busybox "$TMP/ctreader"
+# busybox runs an applet named by its second argument when its own name
+# starts with "busybox": a copy so named gives the reader a name of its own.
+rd=busyboxct$$
+cp /bin/busybox "$TMP/$rd"
 for path in best avoid=fentry avoid=fentry,kprobe; do
 	case $path in
 	best) want="folio_mark_accessed=fentry" ;;
@@ -29,8 +32,10 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 		skip "cachetop [$path]" "no filemap read tracepoints before Linux 6.11"
 		continue
 	fi
-	echo 3 >/proc/sys/vm/drop_caches
-	sh -c 'kill -STOP $$; exec "$1" dd if="$2" of=/dev/null bs=4096 2>/dev/null' _ "$TMP/ctreader" "$mnt/f" &
+	umount "$mnt"
+	mount -t ext4 -o noatime "$loop" "$mnt"
+	ls -l "$mnt/f" >/dev/null
+	sh -c 'kill -STOP $$; exec "$1" dd if="$2" of=/dev/null bs=4096 2>/dev/null' _ "$TMP/$rd" "$mnt/f" &
 	p=$!
 	i=0
 	while [ "$(sed 's/.*) //' /proc/$p/stat | cut -d' ' -f1)" != T ] && [ $i -lt 100 ]; do
@@ -46,12 +51,13 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	wait $p
 	stop_tool
 	rc=$?
-	row=$(awk -v p=$p '$1 == p && $3 == "ctreader" { print; exit }' "$TMP/out")
+	row=$(awk -v p=$p -v c=$rd '$1 == p && $3 == c { print; exit }' "$TMP/out")
 	hits=$(echo "$row" | awk '{ print $4 }')
 	misses=$(echo "$row" | awk '{ print $5 }')
 	echo "# calib: $KERNEL cachetop $path pages=$n row: $row"
-	if [ $rc = 0 ] && [ "$misses" = $n ] && [ "$hits" -ge $((n * 95 / 100)) ] &&
-		[ "$hits" -le $((n * 105 / 100 + 2)) ]; then
+	# HITS also has the accesses of the exec (faults on busybox in tmpfs: exact path only).
+	if [ $rc = 0 ] && [ "$misses" = $n ] && [ "$hits" -ge $((n * 98 / 100)) ] &&
+		[ "$hits" -le $((n + 600)) ]; then
 		ok "cachetop [$path] the marked reader's row: PID $p, $n misses, hits $hits for $n reads"
 	else
 		fail "cachetop [$path] a row of the marked reader with $n misses" \
