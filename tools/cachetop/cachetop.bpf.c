@@ -34,11 +34,9 @@ static __always_inline void pc_count(enum pc_counter c, __u64 n)
 		count_missed(); /* more than MAX_PROCS processes in an interval */
 		return;
 	}
-	/* Named by the first thread seen in the interval, as the entry is made anew. */
-	if (!p->comm[0]) {
-		p->uid = (__u32)bpf_get_current_uid_gid();
-		bpf_get_current_comm(p->comm, sizeof(p->comm));
-	}
+	/* Named at each event: a process that execs is shown by its new name. */
+	p->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(p->comm, sizeof(p->comm));
 	__sync_fetch_and_add(&p->n[c], n);
 }
 
