@@ -133,8 +133,10 @@ done
 
 # What mm_filemap_get_pages reports for one 8 KiB read at 0 (pages 0-1, or
 # 0-2 where the tracepoint passes one past the last page).
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 ev=/sys/kernel/tracing/events/filemap/mm_filemap_get_pages
 if [ -d $ev ]; then
+	echo >/sys/kernel/tracing/trace
 	echo 1 >$ev/enable
 	dd if="$mnt/marked.$n" of=/dev/null bs=8192 count=1 2>/dev/null
 	echo 0 >$ev/enable

@@ -55,11 +55,12 @@ for path in best avoid=fentry avoid=fentry,kprobe; do
 	hits=$(echo "$row" | awk '{ print $4 }')
 	misses=$(echo "$row" | awk '{ print $5 }')
 	echo "# calib: $KERNEL cachetop $path pages=$n row: $row"
-	# HITS also has the accesses of the exec (faults on busybox in tmpfs: exact path only).
+	# HITS also has what the shell and the exec mark (faults on busybox in
+	# tmpfs: exact path only, about 770 measured).
 	# MISSES (BCC's: added + dirtied) has up to a metadata page added and dirtied.
 	if [ $rc = 0 ] && [ "$misses" -ge $n ] && [ "$misses" -le $((n + 2)) ] &&
 		[ "$hits" -ge $((n * 98 / 100)) ] &&
-		[ "$hits" -le $((n + 600)) ]; then
+		[ "$hits" -le $((n + 1000)) ]; then
 		ok "cachetop [$path] the marked reader's row: PID $p, $misses misses for $n pages, hits $hits for $n reads"
 	else
 		fail "cachetop [$path] a row of the marked reader with $n misses" \
