@@ -32,12 +32,6 @@ struct bpf_object;
  */
 int pagecache_choose_hooks(struct bpf_object *obj, bool *estimated);
 
-/*
- * Set the rodata get_pages_last_exclusive of include/bpf/pagecache.bpf.h
- * for the running kernel (pagecache_choose_hooks does); 0, or -1 (said why).
- */
-int pagecache_set_get_pages(struct bpf_object *obj);
-
 /* cachestat's arithmetic (libbpf-tools'), of one interval's counters. */
 struct pc_stat {
 	uint64_t hits, misses, dirties;

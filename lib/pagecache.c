@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
@@ -17,31 +16,6 @@ static const char *const access_progs[] = {
 	"mark_page_accessed_kprobe",  "mm_filemap_get_pages_btf",   "mm_filemap_get_pages_raw",
 };
 #define FIRST_ESTIMATE 4
-
-/* The first 6.x release whose mm_filemap_get_pages passes the last page itself. */
-#define PAGECACHE_GET_PAGES_INCLUSIVE_FROM 14
-
-/*
- * mm_filemap_get_pages passed one past the last page of a read when it came
- * in (6.11); 6.18 passes the last page itself.  Measured: 6.12 passes one
- * past (a 4 KiB read at 0 reports pages 0-1), 6.18 0-0.
- */
-static bool get_pages_exclusive(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major == 6 && minor < PAGECACHE_GET_PAGES_INCLUSIVE_FROM;
-}
-
-int pagecache_set_get_pages(struct bpf_object *obj)
-{
-	bool exclusive = get_pages_exclusive();
-
-	return obj_set_rodata(obj, "get_pages_last_exclusive", &exclusive, sizeof(exclusive));
-}
 
 int pagecache_choose_hooks(struct bpf_object *obj, bool *estimated)
 {
@@ -68,8 +42,6 @@ int pagecache_choose_hooks(struct bpf_object *obj, bool *estimated)
 		bpf_program__set_autoload(
 			bpf_object__find_program_by_name(obj, "mm_filemap_fault_raw"), false);
 	}
-	if (pagecache_set_get_pages(obj))
-		return -1;
 	return hook_choose_each(obj, (const char *const[]){ "mm_filemap_fault", NULL });
 }
 

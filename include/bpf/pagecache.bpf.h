@@ -68,11 +68,11 @@ static __always_inline __s64 mapping_last_page(struct address_space *mapping)
 }
 
 /*
- * mm_filemap_get_pages passes the last page of the read: inclusive on 6.18,
- * one past it where the tracepoint came in (6.11; lib/pagecache.c says
- * which kernels, as measured).
+ * mm_filemap_get_pages passes the read's first and last page (measured:
+ * 6.12.117 and 6.18 report pages 0-1 for an 8 KiB read at 0; the tracepoint
+ * as first merged in 6.11 passed one past the last, which counts a page more
+ * per read where a kernel still has that).
  */
-const volatile bool get_pages_last_exclusive = false;
 
 /* The page range one mm_filemap_get_pages reports, as [*first, *last] within the file. */
 static __always_inline bool pc_read_range(struct address_space *mapping, __u64 index, __u64 last,
@@ -80,8 +80,6 @@ static __always_inline bool pc_read_range(struct address_space *mapping, __u64 i
 {
 	__s64 eof = mapping_last_page(mapping);
 
-	if (get_pages_last_exclusive && last > index)
-		last--;
 	if (eof < 0 || index > (__u64)eof)
 		return false;
 	*first_out = index;

@@ -148,8 +148,8 @@ static __always_inline int on_alloc(struct folio *folio, __u64 order)
 	return 0;
 }
 
-#define S_IFMT	 00170000
-#define S_IFBLK	 0060000
+#define S_IFMT	00170000
+#define S_IFBLK 0060000
 
 /*
  * A file system may read its metadata (an extent block) through the block

@@ -6,7 +6,6 @@
 
 #include "hist.h"
 #include "output.h"
-#include "pagecache.h"
 #include "probe.h"
 #include "tool.h"
 #include "readahead.h"
@@ -161,7 +160,7 @@ static int choose_hooks(struct readahead_bpf *skel)
 		if (choose_group(&groups[path][i]))
 			return -1;
 	}
-	return pagecache_set_get_pages(skel->obj);
+	return 0;
 }
 
 int main(int argc, char **argv)
