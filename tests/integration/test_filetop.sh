@@ -68,7 +68,7 @@ rows() {
 want_w="0 $NW 0 $((NW * 4)) 0 $((NW * 4096)) R"
 want_r="$((NR + 1)) 0 $((NR * 8)) 0 $((NR * 8192)) 0 R"
 
-if run json --json -v 10; then
+if run json --json -v -r 1000 10; then # (all rows: other tests run meanwhile)
 	check_path "read and write system calls via their tracepoints" "$TMP/json.err" \
 		kinds=tracepoint sys_exit_read=tracepoint sys_exit_write=tracepoint sys_exit_pwritev2=tracepoint
 	got=$(rows "$TMP/json" $PW "$F")

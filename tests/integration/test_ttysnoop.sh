@@ -4,7 +4,7 @@
 # through /dev/tty, a 1000-byte run) and one to the second: the first's lines
 # are shown with control bytes escaped, the second's not; -p keeps one
 # process; -s/-c cut a write into pieces; --json; the raw_syscalls fallback.
-# common-args: /dev/console
+# common-args: /dev/null
 . "$(dirname "$0")/../lib.sh"
 need python3 jq
 
