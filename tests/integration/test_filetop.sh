@@ -10,7 +10,7 @@ W=ftw$RANDOM R=ftr$RANDOM
 cp /bin/dd "$TMP/$W"
 cp /bin/dd "$TMP/$R"
 F=$(marker file)
-NW=$((RANDOM % 20 + 10)) # 4 KiB writes
+NW=$((RANDOM % 20 + 15)) # 4 KiB writes (more bytes than the reader writes to /dev/null)
 NR=$((RANDOM % 5 + 3))   # 8 KiB reads (and one more at the end of the file)
 
 # gated NAME ARGS...: run the dd copy NAME once $GO exists; its PID in GPID.
