@@ -136,10 +136,11 @@ static __always_inline void remember(struct dentry *dentry)
 	bpf_map_update_elem(&by_name, s->key.name, &d, BPF_ANY);
 }
 
-static __always_inline void remember_file(struct file *file)
+/* A file opened at path: remember it if the open created it. */
+static __always_inline void remember_open(struct file *file, struct dentry *dentry)
 {
 	if (file && (BPF_CORE_READ(file, f_mode) & FMODE_CREATED))
-		remember(BPF_CORE_READ(file, f_path.dentry));
+		remember(dentry);
 }
 
 /* s->key deleted by the current task: report it if its create was seen. */
@@ -195,27 +196,30 @@ SEC("fexit/vfs_open")
 int BPF_PROG(vfs_open_fexit, const struct path *path, struct file *file, int ret)
 {
 	if (!ret && filter_current())
-		remember_file(file);
+		remember_open(file, BPF_CORE_READ(path, dentry));
 	return 0;
 }
 
-/* FMODE_CREATED is set before vfs_open() is called. */
+/* FMODE_CREATED is set before vfs_open() is called; file->f_path is set by it. */
 SEC("kprobe/vfs_open")
 int BPF_KPROBE(vfs_open_kprobe, const struct path *path, struct file *file)
 {
 	if (filter_current())
-		remember_file(file);
+		remember_open(file, BPF_CORE_READ(path, dentry));
 	return 0;
 }
 
 /* mknod() of a regular file (an open that creates does not call vfs_create). */
+/* A tracing program's context is read at constant offsets only: one branch per layout. */
 SEC("fexit/vfs_create")
 int vfs_create_fexit(__u64 *ctx)
 {
-	int a = vfs_arg0();
-
-	if (!(int)ctx[4 + a] && filter_current())
-		remember((struct dentry *)ctx[1 + a]);
+	if (vfs_arg0()) {
+		if (!(int)ctx[5] && filter_current())
+			remember((struct dentry *)ctx[2]);
+	} else if (!(int)ctx[4] && filter_current()) {
+		remember((struct dentry *)ctx[1]);
+	}
 	return 0;
 }
 
@@ -230,10 +234,12 @@ int BPF_KPROBE(vfs_create_kprobe, void *a0, void *a1, void *a2)
 SEC("fexit/vfs_unlink")
 int vfs_unlink_fexit(__u64 *ctx)
 {
-	int a = vfs_arg0();
-
-	if (!(int)ctx[3 + a])
-		deleted(ctx, (struct inode *)ctx[a], (struct dentry *)ctx[1 + a]);
+	if (vfs_arg0()) {
+		if (!(int)ctx[4])
+			deleted(ctx, (struct inode *)ctx[1], (struct dentry *)ctx[2]);
+	} else if (!(int)ctx[3]) {
+		deleted(ctx, (struct inode *)ctx[0], (struct dentry *)ctx[1]);
+	}
 	return 0;
 }
 
@@ -321,8 +327,12 @@ int BPF_PROG(xfs_remove_raw, struct xfs_inode *dp, const struct xfs_name *name)
 /* An open that returned fd >= 0: did it create the file? */
 static __always_inline void opened(long fd)
 {
-	if (fd >= 0 && filter_current())
-		remember_file(task_fd_file((void *)bpf_get_current_task(), fd));
+	struct file *f;
+
+	if (fd < 0 || !filter_current())
+		return;
+	f = task_fd_file((void *)bpf_get_current_task(), fd);
+	remember_open(f, BPF_CORE_READ(f, f_path.dentry));
 }
 
 /* The directory a bare name given to unlinkat(dfd, ...) is in. */
