@@ -1,6 +1,6 @@
 # filelife in the guest: a shell stopped until filelife is attached creates a
-# marked file, waits a second and execs rm on it (the PID stays): one event
-# with that PID, COMM rm and AGE 1.0-1.5, on tmpfs and on ext4 (an ext2 image
+# marked file, waits 0.4 s and execs rm on it (the PID stays): one event
+# with that PID, COMM rm and AGE 0.4-0.9, on tmpfs and on ext4 (an ext2 image
 # on a loop device mounted as ext4), on each hook kind: vfs_open, vfs_create
 # and vfs_unlink via fexit, via kprobe (+ kretprobe), then the fallback (opens
 # at their exit, ext4_unlink_enter via tp_btf or raw_tp, unlink() by name).
@@ -28,7 +28,7 @@ for path in best avoid=fexit avoid=fexit,kprobe avoid=fexit,kprobe,tp_btf; do
 	for d in /tmp $e; do
 		# (one name per directory: unlink("dir/name") is matched by name alone)
 		k=$((k + 1))
-		sh -c 'kill -STOP $$; : >"$1"; sleep 1; exec rm "$1"' _ "$d/fl$$.$k.${path#*=}" &
+		sh -c 'kill -STOP $$; : >"$1"; sleep 0.4; exec rm "$1"' _ "$d/fl$$.$k.${path#*=}" &
 		pids="$pids $!"
 	done
 	for p in $pids; do
@@ -54,12 +54,12 @@ for path in best avoid=fexit avoid=fexit,kprobe avoid=fexit,kprobe,tp_btf; do
 		p=$1
 		shift
 		k=$((k + 1))
-		line=$(grep -E "^[0-9:]{8} +$p +rm +1\.[0-4][0-9] +fl$$\.$k\.${path#*=}\$" "$TMP/out")
+		line=$(grep -E "^[0-9:]{8} +$p +rm +0\.[4-8][0-9] +fl$$\.$k\.${path#*=}\$" "$TMP/out")
 		if [ $rc = 0 ] && [ -n "$line" ]; then
-			ok "filelife [$path] $d: the file's PID, COMM rm and AGE 1.0-1.5"
+			ok "filelife [$path] $d: the file's PID, COMM rm and AGE 0.4-0.9"
 			echo "# filelife [$path] $d age: $(echo "$line" | awk '{ print $4 }')"
 		else
-			fail "filelife [$path] $d: the file's PID, COMM rm and AGE 1.0-1.5" \
+			fail "filelife [$path] $d: the file's PID, COMM rm and AGE 0.4-0.9" \
 				"exit status $rc, pid $p: $(cat "$TMP/out")"
 		fi
 	done

@@ -43,7 +43,7 @@ for path in best avoid=fexit avoid=fexit,kprobe avoid=fexit,kprobe,tracepoint; d
 	name=${f##*/}
 	got=$(awk -v w=$pw -v r=$pr -v f="$name" '$8 == f && ($1 == w || $1 == r) {
 		print ($1 == w ? "w" : "r"), $3, $4, $5, $6, $7 }' "$TMP/out" | sort | tr '\n' ';')
-	want_rows="r $((n / 2 + 1)) 0 $((n * 4)) 0 R;w 0 $n 0 $((n * 4)) R;"
+	want_rows="r $(((n + 1) / 2 + 1)) 0 $((n * 4)) 0 R;w 0 $n 0 $((n * 4)) R;"
 	if [ $rc = 0 ] && [ "$got" = "$want_rows" ]; then
 		ok "filetop [$path] -p: the writer's and reader's calls and Kbytes on the file, exact"
 	else
