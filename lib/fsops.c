@@ -11,21 +11,6 @@
 #include "fsops.h"
 #include "probe.h"
 #include "shared.h"
-#include "syscalls.h"
-
-/* The system calls of each operation (programs NAME_enter, NAME_exit of fsops.bpf.h). */
-static const struct {
-	const char *name;
-	enum fs_op op;
-} fs_syscalls[] = {
-	{ "read", FS_READ },	  { "readv", FS_READ },	      { "pread64", FS_READ },
-	{ "preadv", FS_READ },	  { "preadv2", FS_READ },     { "write", FS_WRITE },
-	{ "writev", FS_WRITE },	  { "pwrite64", FS_WRITE },   { "pwritev", FS_WRITE },
-	{ "pwritev2", FS_WRITE }, { "fsync", FS_FSYNC },      { "fdatasync", FS_FSYNC },
-	{ "openat", FS_OPEN },	  { "openat2", FS_OPEN },     { "open", FS_OPEN },
-	{ "creat", FS_OPEN },	  { "newfstat", FS_GETATTR }, { "newfstatat", FS_GETATTR },
-	{ "statx", FS_GETATTR },  { "newstat", FS_GETATTR },  { "newlstat", FS_GETATTR },
-};
 
 static struct bpf_program *prog_named(struct bpf_object *obj, const char *fmt, const char *name)
 {
@@ -165,25 +150,19 @@ static int keep_exact(struct fsops *f)
 	return 0;
 }
 
-/* The system calls of the wanted operations; read() first: every kernel has it. */
+/* raw_syscalls' sys_enter and sys_exit: tp_btf, else raw_tp. */
 static int keep_syscalls(struct fsops *f)
 {
-	struct bpf_object *obj = f->obj;
-	struct syscall_pair tp[ARRAY_SIZE(fs_syscalls)], raw;
-	__u32 raw_ops = f->ops;
-	size_t i, n = 0;
+	static const char *const progs[] = { "sys_enter_btf", "sys_enter_raw", "sys_exit_btf",
+					     "sys_exit_raw" };
+	__u32 wanted = f->ops;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(fs_syscalls); i++) {
-		if (!(f->ops & (1u << fs_syscalls[i].op)))
-			continue;
-		tp[n].enter = prog_named(obj, "%s_enter", fs_syscalls[i].name);
-		tp[n++].exit = prog_named(obj, "%s_exit", fs_syscalls[i].name);
-	}
-	raw.enter = bpf_object__find_program_by_name(obj, "sys_enter_raw");
-	raw.exit = bpf_object__find_program_by_name(obj, "sys_exit_raw");
-	if (obj_set_rodata(obj, "fs_raw_ops", &raw_ops, sizeof(raw_ops)))
+	if (obj_set_rodata(f->obj, "fs_ops_wanted", &wanted, sizeof(wanted)))
 		return -1;
-	return syscall_hooks_choose(obj, "read()", tp, n, &raw) < 0 ? -1 : 0;
+	for (i = 0; i < ARRAY_SIZE(progs); i++)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(f->obj, progs[i]), true);
+	return hook_choose_each(f->obj, NULL);
 }
 
 int fsops_choose(struct fsops *f, struct bpf_object *obj)
@@ -193,7 +172,6 @@ int fsops_choose(struct fsops *f, struct bpf_object *obj)
 	char why[512] = "";
 
 	f->obj = obj;
-	f->ops |= 1u << FS_READ; /* the system calls' way needs read() */
 	bpf_object__for_each_program(p, obj)
 	{
 		bpf_program__set_autoload(p, false);

@@ -7,7 +7,8 @@
  *   include/fstypes.h), by fentry/fexit (the programs are given their
  *   target before load) or kprobe/kretprobe (attached by name);
  * - syscalls: the enter and exit of the system calls that reach them (the
- *   read and write families, opens, fsync, the stats), the file found from
+ *   read and write families, opens, fsync, the stats; raw_syscalls, picked
+ *   by number), the file found from
  *   the descriptor and kept when its file system's magic is fs_magic.  An
  *   open is decided at its exit, from the descriptor it returned; a stat by
  *   path from the device it reports (fs_devs).
@@ -369,50 +370,12 @@ static __always_inline int sys_exit(void *ctx, long ret)
 	return fsop_end(ctx, ret, f, true);
 }
 
-/* The verifier wants ctx read at fixed offsets: the arguments are copied first. */
-static __always_inline int sys_enter_tp(enum fs_call call, struct syscall_trace_enter *ctx)
-{
-	long a[5] = { ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4] };
-
-	return sys_enter(call, a);
-}
-
-/* A system call's enter and exit tracepoints: programs NAME_enter and NAME_exit. */
-#define FS_SYSCALL(name, call)                            \
-	SEC("tracepoint/syscalls/sys_enter_" #name)       \
-	int name##_enter(struct syscall_trace_enter *ctx) \
-	{                                                 \
-		return sys_enter_tp(call, ctx);           \
-	}                                                 \
-	SEC("tracepoint/syscalls/sys_exit_" #name)        \
-	int name##_exit(struct syscall_trace_exit *ctx)   \
-	{                                                 \
-		return sys_exit(ctx, ctx->ret);           \
-	}
-
-FS_SYSCALL(read, CALL_READ)
-FS_SYSCALL(readv, CALL_READ)
-FS_SYSCALL(pread64, CALL_PREAD)
-FS_SYSCALL(preadv, CALL_PREAD)
-FS_SYSCALL(preadv2, CALL_PREADV2)
-FS_SYSCALL(write, CALL_WRITE)
-FS_SYSCALL(writev, CALL_WRITE)
-FS_SYSCALL(pwrite64, CALL_PWRITE)
-FS_SYSCALL(pwritev, CALL_PWRITE)
-FS_SYSCALL(pwritev2, CALL_PWRITEV2)
-FS_SYSCALL(fsync, CALL_FSYNC)
-FS_SYSCALL(fdatasync, CALL_FSYNC)
-FS_SYSCALL(openat, CALL_OPEN)
-FS_SYSCALL(openat2, CALL_OPEN)
-FS_SYSCALL(open, CALL_OPEN)
-FS_SYSCALL(creat, CALL_OPEN)
-FS_SYSCALL(newfstat, CALL_FSTAT)
-FS_SYSCALL(newfstatat, CALL_FSTATAT)
-FS_SYSCALL(statx, CALL_STATX)
-FS_SYSCALL(newstat, CALL_STAT)
-FS_SYSCALL(newlstat, CALL_STAT)
-
-/* raw_syscalls (kernels without syscall tracepoints): the same calls by number. */
+/*
+ * raw_syscalls' sys_enter and sys_exit, the calls picked by number: two
+ * programs for the twenty calls.  Not the syscalls:* tracepoints, a pair per
+ * call: on 6.18 detaching each waits for a grace period (syscall tracepoints
+ * may fault since 6.14), and 32 of them took 3.7 s to detach.
+ */
 #define FS_NR_CALLS 512
 
 static const __u8 fs_calls[FS_NR_CALLS] = {
@@ -439,8 +402,8 @@ static const __u8 fs_calls[FS_NR_CALLS] = {
 #endif
 };
 
-/* Which calls the raw path takes: the op of each, as the tool wants them (lib/fsops.c). */
-const volatile __u32 fs_raw_ops = 0; /* bit (1 << enum fs_op) */
+/* The operations the tool wants (lib/fsops.c): bit 1 << enum fs_op. */
+const volatile __u32 fs_ops_wanted = 0;
 
 static __always_inline enum fs_op call_op(__u8 call)
 {
@@ -458,16 +421,17 @@ static __always_inline enum fs_op call_op(__u8 call)
 	}
 }
 
-SEC("raw_tp/sys_enter")
-int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
+static __always_inline __u8 call_of(long nr)
 {
-	long a[5];
-	__u8 call;
+	return nr >= 0 && nr < FS_NR_CALLS ? fs_calls[nr] : CALL_NONE;
+}
 
-	if (id < 0 || id >= FS_NR_CALLS)
-		return 0;
-	call = fs_calls[id];
-	if (call == CALL_NONE || !(fs_raw_ops & (1 << call_op(call))) || !native_syscall(regs))
+static __always_inline int on_sys_enter(struct pt_regs *regs, long id)
+{
+	__u8 call = call_of(id);
+	long a[5];
+
+	if (call == CALL_NONE || !(fs_ops_wanted & (1 << call_op(call))) || !native_syscall(regs))
 		return 0;
 	a[0] = SYSCALL_ARG(regs, 1, true);
 	a[1] = SYSCALL_ARG(regs, 2, true);
@@ -477,10 +441,36 @@ int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
 	return sys_enter(call, a);
 }
 
+/* Most calls are none of ours: the number decides before the map is looked at. */
+static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, long ret)
+{
+	if (call_of(syscall_nr(regs)) == CALL_NONE)
+		return 0;
+	return sys_exit(ctx, ret);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(regs, id);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(regs, id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return on_sys_exit(ctx, regs, ret);
+}
+
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-	return sys_exit(ctx, ret);
+	return on_sys_exit(ctx, regs, ret);
 }
 
 #endif
