@@ -6,16 +6,16 @@
 # give both paths' getattr counts.
 # common-args: -t ext4
 . /tests/lib.sh
-dd if=/dev/zero of=/tmp/fsd.img bs=1M count=8 2>/dev/null && mke2fs -q /tmp/fsd.img 2>"$TMP/mk.err" ||
-	bail_out "fsdist: ext2 image" "$(cat "$TMP/mk.err")"
+dd if=/dev/zero of=/tmp/fsd.img bs=1M count=8 2>/dev/null || bail_out "fsdist: disk image" "dd failed"
 loop=$(losetup -f)
 if [ -z "$loop" ] || ! losetup "$loop" /tmp/fsd.img; then
 	skip_all "no loop device (is loop.ko loaded?)"
 fi
+mke2fs -q "$loop" 2>"$TMP/mk.err" || bail_out "fsdist: ext2 file system" "$(cat "$TMP/mk.err")"
 mnt=/tmp/fsd
 mkdir -p $mnt
 mount -t ext4 "$loop" $mnt || bail_out "fsdist: mount -t ext4" "mount failed"
-w=fsd$$
+w=busyboxd$$ # (a copy of busybox runs its applets if its name starts with "busybox")
 cp /bin/busybox "$TMP/$w"
 
 work() {

@@ -6,16 +6,16 @@
 # same time: "# calib" lines give the syscall path's extra latency per call.
 # common-args: -t ext4
 . /tests/lib.sh
-dd if=/dev/zero of=/tmp/fss.img bs=1M count=8 2>/dev/null && mke2fs -q /tmp/fss.img 2>"$TMP/mk.err" ||
-	bail_out "fsslower: ext2 image" "$(cat "$TMP/mk.err")"
+dd if=/dev/zero of=/tmp/fss.img bs=1M count=8 2>/dev/null || bail_out "fsslower: disk image" "dd failed"
 loop=$(losetup -f)
 if [ -z "$loop" ] || ! losetup "$loop" /tmp/fss.img; then
 	skip_all "no loop device (is loop.ko loaded?)"
 fi
+mke2fs -q "$loop" 2>"$TMP/mk.err" || bail_out "fsslower: ext2 file system" "$(cat "$TMP/mk.err")"
 mnt=/tmp/fss
 mkdir -p $mnt
 mount -t ext4 "$loop" $mnt || bail_out "fsslower: mount -t ext4" "mount failed"
-w=fsw$$
+w=busyboxs$$ # (a copy of busybox runs its applets if its name starts with "busybox")
 cp /bin/busybox "$TMP/$w"
 want_ops="O 0 0;W 4096 0;W 4096 4096;W 4096 8192;F 0 0;O 0 0;R 1000 5000;R 1000 6000;"
 
