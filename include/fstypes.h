@@ -21,8 +21,8 @@ enum fs_op {
 	FS_OP_MAX,
 };
 
-#define FS_DEVS_MAX 64 /* devices of one file-system type fsdist checks path-based stats against \
-			*/
+/* Devices of one file-system type that fsdist checks stats by path against. */
+#define FS_DEVS_MAX 64
 
 #ifndef __bpf__
 #include <stdbool.h>
