@@ -65,8 +65,13 @@ if [ "$slow" -ge 4000 ]; then
 else
 	skip "xfs -m 2: the slow fsync is shown" "the fsync took only $slow us here"
 fi
+# A loaded machine can make an open or a read slow too: each one shown must be
+# one the helper timed at 2 ms or more, and every call shown took >= 2 ms.
 shown=$(awk -v f="$m.a" '$8 == f && ($4 == "O" || $4 == "R")' "$TMP/out" | wc -l)
-check "-m 2 leaves out the opens and cached reads" test "$shown" = 0
+slow_or=$(awk '($1 == "open" || $1 == "read") && $4 >= 2000' "$TMP/A.res" | wc -l)
+fast=$(awk -v f="$m.a" '$8 == f && $7 < 2' "$TMP/out" | wc -l)
+check "-m 2 leaves out the fast opens and cached reads ($shown shown, $slow_or took 2 ms)" \
+	test "$shown" -le "$slow_or" -a "$fast" = 0
 if grep -qF "$m.b" "$TMP/out"; then fail "-p PID drops another process" "$(grep -F "$m.b" "$TMP/out" | head -2)"
 else ok "-p PID drops another process"; fi
 
