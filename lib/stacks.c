@@ -19,6 +19,7 @@
 #include "usyms.h"
 
 #define USTACK_BUCKETS 4096
+#define KSTACK_BUCKETS 1024
 #define TIDY_EVERY_NS  (10 * 1000000000ULL)
 
 /* ------------------------------------------------------------- sampling */
@@ -208,6 +209,15 @@ struct ustack {
 	const char *frames[]; /* leaf first; NULL where no symbol */
 };
 
+/* A kernel stack named once: many keys share it (every waker's try_to_wake_up path). */
+struct kstack {
+	struct kstack *next;
+	__s32 id;
+	bool missed;
+	int n;
+	const char *frames[]; /* leaf first; NULL where no symbol */
+};
+
 struct stacks {
 	struct stack_show show;
 	int fd;
@@ -216,6 +226,7 @@ struct stacks {
 	unsigned long long named, ns; /* for -v: stacks named while sampling, time spent */
 	unsigned long long tidy_ns;   /* when stacks_tidy drops exited processes next */
 	struct ustack *ustacks[USTACK_BUCKETS];
+	struct kstack *kstacks[KSTACK_BUCKETS];
 };
 
 static const char *user_frame(struct stacks *s, __u32 pid, const __u64 *ips, int i)
@@ -248,6 +259,45 @@ static const struct ustack *ustack_get(struct stacks *s, __u32 pid, __s32 id)
 	u->next = s->ustacks[b];
 	s->ustacks[b] = u;
 	return u;
+}
+
+static const struct kstack *kstack_get(struct stacks *s, __s32 id)
+{
+	size_t b = (__u32)id % KSTACK_BUCKETS;
+	__u64 ips[STACK_MAX_DEPTH];
+	struct kstack *k;
+	struct sym sym;
+	int n;
+
+	for (k = s->kstacks[b]; k; k = k->next) {
+		if (k->id == id)
+			return k;
+	}
+	n = stack_read(s->fd, id, ips);
+	k = calloc(1, sizeof(*k) + (n > 0 ? n : 0) * sizeof(k->frames[0]));
+	if (!k)
+		return NULL;
+	k->id = id;
+	k->missed = n < 0;
+	for (; k->n < n; k->n++)
+		k->frames[k->n] =
+			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+	k->next = s->kstacks[b];
+	s->kstacks[b] = k;
+	return k;
+}
+
+static void kstacks_free(struct stacks *s)
+{
+	struct kstack *k, *next;
+
+	for (size_t b = 0; b < KSTACK_BUCKETS; b++) {
+		for (k = s->kstacks[b]; k; k = next) {
+			next = k->next;
+			free(k);
+		}
+		s->kstacks[b] = NULL;
+	}
 }
 
 static void ustacks_free(struct stacks *s)
@@ -313,6 +363,7 @@ void stacks_free(struct stacks *s)
 	if (!s)
 		return;
 	ustacks_free(s);
+	kstacks_free(s);
 	usyms_free(s->us);
 	ksyms_free(s->ks);
 	free(s);
@@ -351,24 +402,21 @@ static void drop_hook_frames(struct side *k, const char *from)
 
 static void kernel_side(struct stacks *s, __s32 id, struct side *k, const char *from)
 {
-	__u64 ips[STACK_MAX_DEPTH];
-	struct sym sym;
-	int n;
+	const struct kstack *ks;
 
 	k->n = 0;
 	k->err = id;
 	k->state = stack_id_missed(id) ? SIDE_MISSED : SIDE_EMPTY;
 	if (id < 0)
 		return;
-	n = stack_read(s->fd, id, ips);
-	if (n < 0) {
+	ks = kstack_get(s, id);
+	if (!ks || ks->missed) {
 		k->state = SIDE_MISSED;
 		return;
 	}
 	k->state = SIDE_OK;
-	for (; k->n < n; k->n++)
-		k->names[k->n] =
-			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+	k->n = ks->n;
+	memcpy(k->names, ks->frames, ks->n * sizeof(ks->frames[0]));
 	if (from)
 		drop_hook_frames(k, from);
 }
