@@ -5,7 +5,8 @@
 #   wake_build                  build the helper (frame pointers kept)
 #   wake_start MS ROUNDS        start it, waiting for "go": sets TPID, WPID, TCOMM, WCOMM
 #   inst NAME ARGS...           start an instance of $TOOLNAME (output $TMP/NAME)
-#   wake_go                     let it run; wait until it is done: sets SPAN, NAP (us)
+#   wake_go                     let it run; wait until it is done: sets SPAN, NAP,
+#                               READ, BLOCK (us: tests/helpers/offcputime_wake.c)
 #   inst_stop_all               SIGINT every instance (status in RC_NAME)
 #   wake_end                    end the helper (after the output was read)
 #   sum_folded FILE REGEX       sum of the counts of folded lines matching REGEX
@@ -65,10 +66,12 @@ inst_wait_all() {
 
 wake_go() {
 	echo g >&"$GOFD"
-	wait_for "$TMP/wake.out" '^nap_us [0-9]+$' 10 ||
+	wait_for "$TMP/wake.out" '^nap_us [0-9]+$' 10 && wait_for "$TMP/wake.out" '^block_us [0-9]+$' 5 ||
 		bail_out "$TOOLNAME: the test program runs" "$(cat "$TMP/wake.out")"
 	SPAN=$(sed -n 's/^span_us //p' "$TMP/wake.out")
 	NAP=$(sed -n 's/^nap_us //p' "$TMP/wake.out")
+	READ=$(sed -n 's/^read_us //p' "$TMP/wake.out")
+	BLOCK=$(sed -n 's/^block_us //p' "$TMP/wake.out")
 }
 
 inst_stop_all() {
