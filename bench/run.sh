@@ -3,8 +3,9 @@
 # side in one run, repetitions interleaved, medians reported.
 #
 #   bench/run.sh [-r REPS] [SCENARIO...]
-#   scenarios: opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency
-#              biosnoop profile49 profile999 lost startup
+#   scenarios: opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs
+#              biolatency biosnoop profile49 profile999 lost startup (and, as their tools come,
+#              memleak gethostlatency)
 #   -r sets the rounds of every scenario; by default each has its own: more where
 #   the tool's cost is small beside the noise of the operation (exec, I/O).
 #
@@ -26,8 +27,8 @@ while getopts r: o; do
 	esac
 done
 shift $((OPTIND - 1))
-scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency biosnoop \
-	profile49 profile999 lost startup}
+scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
+	biosnoop profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
 mkdir -p "$OUT"
 RAW=$OUT/raw.jsonl
@@ -240,6 +241,22 @@ for s in $scenarios; do
 		# A context switch per wake-up, on one CPU (see runqlat).
 		scenario "$s" 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
 			'^Tracing' "$BIN/$s" '^Tracing' "/usr/sbin/$s" '' '' ;;
+	offcputime)
+		# A context switch per wake-up, on one CPU (see runqlat), each with its
+		# stacks.  libbpf-tools' offcputime prints nothing until it ends:
+		# ready once attached.  bpftrace ships no offcputime.bt: a script
+		# that keeps the same stacks and times.
+		cat >"$TMP/offcpu.bt" <<'BT'
+tracepoint:sched:sched_switch {
+	@start[args->prev_pid] = nsecs; @ks[args->prev_pid] = kstack; @us[args->prev_pid] = ustack;
+	$s = @start[args->next_pid];
+	if ($s) { @[@ks[args->next_pid], @us[args->next_pid], args->next_comm] = sum((nsecs - $s) / 1000);
+		delete(@start[args->next_pid]); }
+}
+BEGIN { printf("Tracing\n"); }
+BT
+		scenario offcputime 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
+			'^Tracing' "$BIN/offcputime" '@attached' /usr/sbin/offcputime '^Tracing' "$TMP/offcpu.bt" ;;
 	softirqs)
 		# Loopback TCP round trips: NET_RX (and timer) softirqs; bpftrace has no softirqs script.
 		scenario softirqs 9 100000 "taskset -c $(($(nproc) - 1)) $S tcp 100000" \
