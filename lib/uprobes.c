@@ -307,13 +307,13 @@ static int read_target(const struct utarget *t, struct elfsyms *es)
 
 int ufuncs_each(const struct utarget *t, const char *pattern, ufunc_fn fn, void *ctx)
 {
-	struct elfsyms es = {};
+	struct elfsyms es = { .all_names = true };
 	uint64_t off, last = 0;
 	int n = 0;
 	size_t i;
 	int err = read_target(t, &es);
 
-	/* One symbol per address (symtab_finish), sorted: an offset is given once. */
+	/* Every name of an address (all_names), sorted by address: an offset is given once. */
 	for (i = 0; !err && i < es.tab.n; i++) {
 		const struct symbol *s = &es.tab.syms[i];
 		const char *name = es.tab.strs + s->name;
