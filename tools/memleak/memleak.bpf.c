@@ -27,7 +27,10 @@ const volatile __u64 page_size = 4096;
 
 STACK_TRACE_MAP(memleak_stacks);
 
-/* Sized by user space (MEMLEAK_ALLOCS_MAX); allocated as used. */
+/*
+ * Allocated as used in user mode; preallocated in kernel mode (user space
+ * clears the flag), where an allocation of the map's own would be traced.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MEMLEAK_ALLOCS_MAX);
@@ -93,7 +96,7 @@ static __always_inline void combined_add(void *ctx, __s32 stack_id, __u64 size)
 		/* First seen: a user stack is announced, to be named while its process runs. */
 		if (!bpf_map_update_elem(&combined, &stack_id, &zero, BPF_NOEXIST) && user_stacks)
 			stack_announce(ctx, &(struct stack_key){ .pid = current_ids() >> 32,
-								  .ustackid = stack_id });
+								 .ustackid = stack_id });
 		c = bpf_map_lookup_elem(&combined, &stack_id);
 		if (!c) {
 			count_missed();
@@ -142,13 +145,23 @@ static __always_inline void release(void *ctx, __u64 addr, __u32 call)
  * An allocation of size at addr.  One still tracked at that address was
  * freed unseen (--wa-missing-free's case): it is replaced.
  */
+/*
+ * Kernel stacks start in the hook: this program and bpf_trace_runN (the
+ * tracepoint's __bpf_trace_ stub jumps there); skip them, to start at the
+ * allocator.
+ */
+static __always_inline __u64 stack_flags(void)
+{
+	return user_stacks ? BPF_F_USER_STACK : 2 & BPF_F_SKIP_FIELD_MASK;
+}
+
 static __always_inline void record(void *ctx, __u64 addr, __u64 size, __u32 call)
 {
 	struct alloc_info info = { .size = size };
 
 	forget(addr);
 	info.ts_ns = bpf_ktime_get_ns();
-	info.stack_id = bpf_get_stackid(ctx, &memleak_stacks, user_stacks ? BPF_F_USER_STACK : 0);
+	info.stack_id = bpf_get_stackid(ctx, &memleak_stacks, stack_flags());
 	if (bpf_map_update_elem(&allocs, &addr, &info, BPF_ANY)) {
 		count_missed();
 		return;
@@ -339,7 +352,8 @@ static __always_inline int on_page_alloc(__u64 *ctx)
 	return kernel_alloc(ctx, ctx[0], page_size << (__u32)ctx[1], CALL_PAGE_ALLOC);
 }
 
-/* call_site came first from Linux 6.0: (call_site, reserved, is_atomic, size, align, base, off, ptr, ...). */
+/* call_site came first from Linux 6.0: (call_site, reserved, is_atomic, size, align, base, off,
+ * ptr, ...). */
 static __always_inline int on_percpu_alloc(__u64 *ctx)
 {
 	if (bpf_core_field_exists(struct trace_event_raw_percpu_alloc_percpu, call_site))
@@ -355,16 +369,16 @@ static __always_inline int kernel_free(void *ctx, __u64 ptr, __u32 call)
 }
 
 /* tp_btf and raw_tp twins of each handler: the same arguments, as u64s. */
-#define KMEM_HOOK(tp, body)                          \
-	SEC("tp_btf/" #tp)                           \
-	int tp##_btf(__u64 *ctx)                     \
-	{                                            \
-		return body;                         \
-	}                                            \
-	SEC("raw_tp/" #tp)                           \
-	int tp##_raw(__u64 *ctx)                     \
-	{                                            \
-		return body;                         \
+#define KMEM_HOOK(tp, body)      \
+	SEC("tp_btf/" #tp)       \
+	int tp##_btf(__u64 *ctx) \
+	{                        \
+		return body;     \
+	}                        \
+	SEC("raw_tp/" #tp)       \
+	int tp##_raw(__u64 *ctx) \
+	{                        \
+		return body;     \
 	}
 
 KMEM_HOOK(kmalloc, on_kmalloc(ctx))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* memleak: outstanding allocations by stack, in a process (uprobes on its allocator) or the kernel. */
+/* memleak: outstanding allocations by stack, in a process (uprobes on its allocator) or the kernel.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -270,8 +271,7 @@ static bool probed_at(const struct utarget *t, const char *func)
 	return false;
 }
 
-static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func,
-		      bool ret)
+static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func, bool ret)
 {
 	struct bpf_link *link = uprobe_attach(prog, t, func, ret);
 
@@ -368,7 +368,8 @@ static int rec_by_stack(const void *a, const void *b)
 static int group_by_size(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
-	__u64 kx = opts.sort_count ? x->count : x->bytes, ky = opts.sort_count ? y->count : y->bytes;
+	__u64 kx = opts.sort_count ? x->count : x->bytes,
+	      ky = opts.sort_count ? y->count : y->bytes;
 
 	if (kx != ky)
 		return kx > ky ? -1 : 1;
@@ -612,8 +613,15 @@ static int after_load(void *ctx)
 }
 
 static const char *const kernel_progs[] = {
-	"kmalloc",	"kmem_cache_alloc", "mm_page_alloc",	    "percpu_alloc_percpu", "kfree",
-	"kmem_cache_free", "mm_page_free",   "mm_page_free_batched", "percpu_free_percpu",
+	"kmalloc",
+	"kmem_cache_alloc",
+	"mm_page_alloc",
+	"percpu_alloc_percpu",
+	"kfree",
+	"kmem_cache_free",
+	"mm_page_free",
+	"mm_page_free_batched",
+	"percpu_free_percpu",
 };
 
 /* The programs of one mode: the uprobes and the exit of the process, or the kernel's. */
@@ -659,7 +667,8 @@ static void set_uprobes(struct memleak_bpf *s, bool on)
 
 static int configure(struct memleak_bpf *s)
 {
-	static const char *const optional[] = { "mm_page_free_batched", "sched_process_exit", NULL };
+	static const char *const optional[] = { "mm_page_free_batched", "sched_process_exit",
+						NULL };
 	bool user = opts.pid != 0;
 
 	s->rodata->min_size = opts.min_size;
@@ -668,7 +677,8 @@ static int configure(struct memleak_bpf *s)
 	s->rodata->trace_all = opts.trace;
 	s->rodata->user_stacks = user;
 	s->rodata->page_size = sysconf(_SC_PAGESIZE);
-	if (stacks_size_map(s->maps.memleak_stacks, opts.stack_storage)) {
+	if (stacks_size_map(s->maps.memleak_stacks, opts.stack_storage) ||
+	    (!user && bpf_map__set_map_flags(s->maps.allocs, 0))) {
 		cli_warn("cannot size BPF maps");
 		return -1;
 	}
