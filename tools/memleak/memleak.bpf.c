@@ -316,6 +316,13 @@ int BPF_PROG(sched_process_exit_raw, struct task_struct *task)
 	return on_process_exit(ctx, task);
 }
 
+/* The classic record has no task: it is the current one. */
+SEC("tracepoint/sched/sched_process_exit")
+int sched_process_exit_tp(void *ctx)
+{
+	return on_process_exit(ctx, (struct task_struct *)bpf_get_current_task());
+}
+
 /* --------------------------------------------------------- kernel mode */
 
 static __always_inline int kernel_alloc(void *ctx, __u64 ptr, __u64 size, __u32 call)
