@@ -57,14 +57,20 @@ if start_tool "$TMP/out" deadlock -v "$pid"; then
 	else
 		fail "the cycle: M0 => M1 => M0, the addresses of A and B" "A $ma B $mb: $cyc"
 	fi
-	# B asked for while A was held: in deadlock_marked_ab; A while B was held: in _ba.
-	got=$(under "$TMP/out" "^Mutex M[01] \\($mb\\) acquired here while holding Mutex M[01] \\($ma\\) in Thread [0-9]+ \\(inv\\):\$" | sed -n 2p)
-	check "B taken while holding A: in deadlock_marked_ab (after pthread_mutex_lock)" \
-		test "$got" = "    deadlock_marked_ab"
-	got=$(under "$TMP/out" "^Mutex M[01] \\($ma\\) acquired here while holding Mutex M[01] \\($mb\\) in Thread [0-9]+ \\(inv\\):\$" | sed -n 2p)
-	check "A taken while holding B: in deadlock_marked_ba" test "$got" = "    deadlock_marked_ba"
-	got=$(under "$TMP/out" "^Mutex M[01] \\($mb\\) previously acquired by the same Thread [0-9]+ \\(inv\\) here:\$" | sed -n 2p)
-	check "B held since deadlock_marked_ba took it" test "$got" = "    deadlock_marked_ba"
+	# Each thread takes its first mutex in lock_marked_first, its second in lock_marked_second.
+	frames() { under "$TMP/out" "$1" | sed -n 2,3p | tr -d ' ' | tr '\n' ' '; }
+	got=$(frames "^Mutex M[01] \\($mb\\) acquired here while holding Mutex M[01] \\($ma\\) in Thread [0-9]+ \\(inv\\):\$")
+	check "B taken while holding A: in lock_marked_second from deadlock_marked_ab" \
+		test "$got" = "lock_marked_second deadlock_marked_ab "
+	got=$(frames "^Mutex M[01] \\($ma\\) previously acquired by the same Thread [0-9]+ \\(inv\\) here:\$")
+	check "A held since lock_marked_first in deadlock_marked_ab" \
+		test "$got" = "lock_marked_first deadlock_marked_ab "
+	got=$(frames "^Mutex M[01] \\($ma\\) acquired here while holding Mutex M[01] \\($mb\\) in Thread [0-9]+ \\(inv\\):\$")
+	check "A taken while holding B: in lock_marked_second from deadlock_marked_ba" \
+		test "$got" = "lock_marked_second deadlock_marked_ba "
+	got=$(frames "^Mutex M[01] \\($mb\\) previously acquired by the same Thread [0-9]+ \\(inv\\) here:\$")
+	check "B held since lock_marked_first in deadlock_marked_ba" \
+		test "$got" = "lock_marked_first deadlock_marked_ba "
 	n=$(grep -cE "^Thread [0-9]+ created by Thread $pid \\(inv\\) here:\$" "$TMP/out")
 	got=$(under "$TMP/out" "^Thread [0-9]+ created by Thread $pid " | tr -d ' ' | sed 's/@.*//' | head -n 3 | tr '\n' ' ')
 	check "both threads created by the process's main thread, in run() from main()" \
@@ -85,9 +91,9 @@ if BPFSCOPE_AVOID=tp_btf start_tool "$TMP/j" deadlock --json -v "$pid"; then
 	want=$(printf '%d %d' "$ma" "$mb" | tr ' ' '\n' | sort -n | tr '\n' ' ')
 	got=$(jq -r '.cycle | sort | map(tostring) | join(" ")' "$TMP/j")
 	check "--json: the cycle has A and B" test "$got " = "$want"
-	got=$(jq -r '[.edges[] | .acquired_at.user_stack[-2]] | sort | join(" ")' "$TMP/j")
-	check "--json: acquired_at in deadlock_marked_ab and deadlock_marked_ba" \
-		test "$got" = "deadlock_marked_ab deadlock_marked_ba"
+	got=$(jq -r '[.edges[] | "\(.acquired_at.user_stack[-3:-1] | join(","))/\(.held_since.user_stack[-3:-1] | join(","))"] | sort | join(" ")' "$TMP/j")
+	check "--json: acquired_at lock_marked_second, held_since lock_marked_first, in each thread" \
+		test "$got" = "deadlock_marked_ab,lock_marked_second/deadlock_marked_ab,lock_marked_first deadlock_marked_ba,lock_marked_second/deadlock_marked_ba,lock_marked_first"
 	got=$(jq -r '[.edges[] | "\(.thread.parent_tid) \(.thread.created_at.user_stack[-3:] | map(sub("@.*"; "")) | join(","))"] | unique | join(";")' "$TMP/j")
 	check "--json: each thread created by the process in run()" test "$got" = "$pid main,run,pthread_create"
 else

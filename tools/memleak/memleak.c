@@ -46,15 +46,15 @@ static struct opts {
 	.stack_storage = STACK_STORAGE_DEFAULT,
 };
 
-enum { OPT_WA_MISSING_FREE = 0x100, OPT_SORT, OPT_STACK_STORAGE };
+enum { OPT_SORT = 0x100, OPT_STACK_STORAGE };
 
 static const struct opt_pick picks[] = {
+	{ OPT_PID, 'p', NULL, "Trace this process's allocations (else the kernel's)" },
 	{ OPT_INTERVAL, 0, NULL, NULL },
 	{},
 };
 
 static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Trace this process's allocations (else the kernel's)", 0 },
 	{ "command", 'c', "COMMAND", 0, "Run COMMAND (split at spaces) and trace it", 0 },
 	{ "trace", 't', NULL, 0, "Print each allocation and free as it happens", 0 },
 	{ "show-allocs", 'a', NULL, 0, "List the address and size of each outstanding allocation",
@@ -62,7 +62,7 @@ static const struct argp_option options[] = {
 	{ "older", 'o', "AGE_MS", 0, "Only allocations at least this old (default 500 ms)", 0 },
 	{ "combined-only", 'C', NULL, 0, "Per-stack totals kept in the kernel only (no -o, -a)",
 	  0 },
-	{ "wa-missing-free", OPT_WA_MISSING_FREE, NULL, 0,
+	{ "wa-missing-free", 'F', NULL, 0,
 	  "Accepted for compatibility: an address allocated again is always counted once", 0 },
 	{ "sample-rate", 's', "RATE", 0, "Trace one allocation in RATE, at random", 0 },
 	{ "top", 'T', "TOP", 0, "Show the TOP stacks with the most outstanding bytes (10)", 0 },
@@ -105,9 +105,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	(void)state;
 	switch (key) {
-	case 'p':
-		opts.pid = cli_parse_pid("-p", arg);
-		break;
 	case 'c':
 		parse_command(arg);
 		break;
@@ -123,7 +120,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'C':
 		opts.combined_only = true;
 		break;
-	case OPT_WA_MISSING_FREE:
+	case 'F':
 		opts.wa_missing_free = true;
 		break;
 	case 's':
@@ -159,6 +156,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			cli_parse_long("--stack-storage-size", arg, 1, STACK_STORAGE_MAX);
 		break;
 	case ARGP_KEY_END:
+		if (gopts.npids > 1)
+			cli_usage_error("-p: one process at a time (its allocator is probed)");
+		opts.pid = gopts.npids ? gopts.pids[0] : 0;
 		if (opts.pid && opts.command)
 			cli_usage_error("-p and -c are exclusive: trace a process or run one");
 		if (opts.min_size > opts.max_size)

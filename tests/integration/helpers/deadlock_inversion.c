@@ -16,10 +16,23 @@
 static pthread_mutex_t mutex_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t mutex_b = PTHREAD_MUTEX_INITIALIZER;
 
+/* Each mutex is taken in a function of its own, to tell the sites of one thread apart. */
+__attribute__((noinline)) void lock_marked_first(pthread_mutex_t *m)
+{
+	pthread_mutex_lock(m);
+	__asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void lock_marked_second(pthread_mutex_t *m)
+{
+	pthread_mutex_lock(m);
+	__asm__ volatile("" ::: "memory");
+}
+
 __attribute__((noinline)) static void *deadlock_marked_ab(void *arg)
 {
-	pthread_mutex_lock(&mutex_a);
-	pthread_mutex_lock(&mutex_b);
+	lock_marked_first(&mutex_a);
+	lock_marked_second(&mutex_b);
 	pthread_mutex_unlock(&mutex_b);
 	pthread_mutex_unlock(&mutex_a);
 	return arg;
@@ -27,8 +40,8 @@ __attribute__((noinline)) static void *deadlock_marked_ab(void *arg)
 
 __attribute__((noinline)) static void *deadlock_marked_ba(void *arg)
 {
-	pthread_mutex_lock(&mutex_b);
-	pthread_mutex_lock(&mutex_a);
+	lock_marked_first(&mutex_b);
+	lock_marked_second(&mutex_a);
 	pthread_mutex_unlock(&mutex_a);
 	pthread_mutex_unlock(&mutex_b);
 	return arg;
