@@ -10,7 +10,7 @@
 
 need cc jq
 cc -O1 -g -fno-omit-frame-pointer -pthread -o "$TMP/inv" \
-	"$TOP/tests/integration/helpers/deadlock_inversion.c" ||
+	"$TOP/tests/helpers/deadlock_inversion.c" ||
 	bail_out "the lock workload builds" "cc failed"
 mkfifo "$TMP/gate"
 

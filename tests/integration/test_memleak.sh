@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 need cc jq python3
-cc -O1 -g -fno-omit-frame-pointer -o "$TMP/leak" "$TOP/tests/integration/helpers/memleak_leak.c" ||
+cc -O1 -g -fno-omit-frame-pointer -o "$TMP/leak" "$TOP/tests/helpers/memleak_leak.c" ||
 	bail_out "the leak workload builds" "cc failed"
 size=$((1000 + RANDOM % 2000))
 n=$((3 + RANDOM % 4))

@@ -31,7 +31,7 @@ static struct opts {
 	unsigned long sample_rate;
 	long top;
 	unsigned long long min_size, max_size;
-	const char *obj;
+	const char *obj; /* NULL: the process's C library, or its program if static */
 	const char *prefix;
 	bool percpu;
 	bool sort_count;
@@ -41,7 +41,6 @@ static struct opts {
 	.sample_rate = 1,
 	.top = 10,
 	.max_size = ULLONG_MAX,
-	.obj = "c",
 	.prefix = "",
 	.stack_storage = STACK_STORAGE_DEFAULT,
 };
@@ -68,7 +67,8 @@ static const struct argp_option options[] = {
 	{ "top", 'T', "TOP", 0, "Show the TOP stacks with the most outstanding bytes (10)", 0 },
 	{ "min-size", 'z', "SIZE", 0, "Only allocations of at least SIZE bytes", 0 },
 	{ "max-size", 'Z', "SIZE", 0, "Only allocations of at most SIZE bytes", 0 },
-	{ "obj", 'O', "OBJ", 0, "The allocator's library or program (default: c, the libc)", 0 },
+	{ "obj", 'O', "OBJ", 0,
+	  "The allocator's library or program (default: the libc, or the program if static)", 0 },
 	{ "symbols-prefix", 'S', "PREFIX", 0, "The allocator's function names start with PREFIX",
 	  0 },
 	{ "percpu", 'P', NULL, 0, "Kernel mode: trace per-CPU allocations too", 0 },
@@ -303,6 +303,42 @@ static int attach_fn(const struct utarget *t, const struct allocator_fn *f)
 	return attach_one(f->entry, t, func, false);
 }
 
+static bool has_malloc(const struct utarget *t)
+{
+	char func[128];
+
+	snprintf(func, sizeof(func), "%smalloc", opts.prefix);
+	return ufuncs_each(t, func, NULL, NULL) > 0;
+}
+
+/* The program -c runs, as execvp() finds it. */
+static int command_program(struct utarget *t)
+{
+	char prog[PATH_MAX];
+	size_t skip = strspn(opts.command, " \t"), len = strcspn(opts.command + skip, " \t");
+
+	snprintf(prog, sizeof(prog), "%.*s", (int)len, opts.command + skip);
+	return utarget_lookup(t, -1, prog);
+}
+
+/*
+ * -O; else the program, when it has malloc itself (a static binary, or one
+ * with an allocator of its own), else the C library the process maps.
+ */
+static int find_allocator(struct utarget *t)
+{
+	struct utarget prog;
+
+	if (opts.obj)
+		return utarget_find(t, opts.pid, opts.obj);
+	if (!(opts.command ? command_program(&prog) : utarget_exe(&prog, opts.pid)) &&
+	    has_malloc(&prog)) {
+		*t = prog;
+		return 0;
+	}
+	return utarget_find(t, opts.pid, "c");
+}
+
 static int attach_allocator(void *ctx)
 {
 	struct memleak_bpf *s = ((struct run *)ctx)->skel;
@@ -325,7 +361,7 @@ static int attach_allocator(void *ctx)
 
 	if (!opts.pid)
 		return 0;
-	if (utarget_find(&t, opts.pid, opts.obj))
+	if (find_allocator(&t))
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
 		if (attach_fn(&t, &fns[i]))
