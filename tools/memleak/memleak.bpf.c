@@ -332,10 +332,24 @@ static __always_inline int kernel_alloc(void *ctx, __u64 ptr, __u64 size, __u32 
 	return 0;
 }
 
+/*
+ * Argument i of a tp_btf or raw_tp program.  Before Linux 6.13 or so the
+ * verifier refuses a direct read of a BTF tracepoint's `const void *`
+ * argument ("arg1 type UNKNOWN is not a struct": 6.1, 6.12); read as memory,
+ * every argument is a plain u64 on every kernel.
+ */
+static __always_inline __u64 arg(__u64 *ctx, int i)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
 /* Common leading arguments since Linux 4.17: (call_site, ptr, bytes_req, bytes_alloc, ...). */
 static __always_inline int on_kmalloc(__u64 *ctx)
 {
-	return kernel_alloc(ctx, ctx[1], ctx[3], CALL_KMALLOC);
+	return kernel_alloc(ctx, arg(ctx, 1), arg(ctx, 3), CALL_KMALLOC);
 }
 
 /*
@@ -347,16 +361,16 @@ static __always_inline int on_kmem_cache_alloc(__u64 *ctx)
 	__u64 size;
 
 	if (bpf_core_type_exists(struct trace_event_raw_kmem_cache_alloc))
-		size = BPF_CORE_READ((struct kmem_cache *)ctx[2], size);
+		size = BPF_CORE_READ((struct kmem_cache *)arg(ctx, 2), size);
 	else
-		size = ctx[3];
-	return kernel_alloc(ctx, ctx[1], size, CALL_KMEM_CACHE_ALLOC);
+		size = arg(ctx, 3);
+	return kernel_alloc(ctx, arg(ctx, 1), size, CALL_KMEM_CACHE_ALLOC);
 }
 
 /* Pages by their struct page, which mm_page_free passes too. */
 static __always_inline int on_page_alloc(__u64 *ctx)
 {
-	return kernel_alloc(ctx, ctx[0], page_size << (__u32)ctx[1], CALL_PAGE_ALLOC);
+	return kernel_alloc(ctx, arg(ctx, 0), page_size << (__u32)arg(ctx, 1), CALL_PAGE_ALLOC);
 }
 
 /* call_site came first from Linux 6.0: (call_site, reserved, is_atomic, size, align, base, off,
@@ -364,8 +378,8 @@ static __always_inline int on_page_alloc(__u64 *ctx)
 static __always_inline int on_percpu_alloc(__u64 *ctx)
 {
 	if (bpf_core_field_exists(struct trace_event_raw_percpu_alloc_percpu, call_site))
-		return kernel_alloc(ctx, ctx[7], ctx[3], CALL_PERCPU_ALLOC);
-	return kernel_alloc(ctx, ctx[6], ctx[2], CALL_PERCPU_ALLOC);
+		return kernel_alloc(ctx, arg(ctx, 7), arg(ctx, 3), CALL_PERCPU_ALLOC);
+	return kernel_alloc(ctx, arg(ctx, 6), arg(ctx, 2), CALL_PERCPU_ALLOC);
 }
 
 static __always_inline int kernel_free(void *ctx, __u64 ptr, __u32 call)
@@ -392,10 +406,10 @@ KMEM_HOOK(kmalloc, on_kmalloc(ctx))
 KMEM_HOOK(kmem_cache_alloc, on_kmem_cache_alloc(ctx))
 KMEM_HOOK(mm_page_alloc, on_page_alloc(ctx))
 KMEM_HOOK(percpu_alloc_percpu, on_percpu_alloc(ctx))
-KMEM_HOOK(kfree, kernel_free(ctx, ctx[1], CALL_KFREE))
-KMEM_HOOK(kmem_cache_free, kernel_free(ctx, ctx[1], CALL_KMEM_CACHE_FREE))
-KMEM_HOOK(mm_page_free, kernel_free(ctx, ctx[0], CALL_PAGE_FREE))
-KMEM_HOOK(mm_page_free_batched, kernel_free(ctx, ctx[0], CALL_PAGE_FREE))
-KMEM_HOOK(percpu_free_percpu, kernel_free(ctx, ctx[2], CALL_PERCPU_FREE))
+KMEM_HOOK(kfree, kernel_free(ctx, arg(ctx, 1), CALL_KFREE))
+KMEM_HOOK(kmem_cache_free, kernel_free(ctx, arg(ctx, 1), CALL_KMEM_CACHE_FREE))
+KMEM_HOOK(mm_page_free, kernel_free(ctx, arg(ctx, 0), CALL_PAGE_FREE))
+KMEM_HOOK(mm_page_free_batched, kernel_free(ctx, arg(ctx, 0), CALL_PAGE_FREE))
+KMEM_HOOK(percpu_free_percpu, kernel_free(ctx, arg(ctx, 2), CALL_PERCPU_FREE))
 
 char LICENSE[] SEC("license") = "GPL";

@@ -431,8 +431,11 @@ static struct alloc_rec *read_allocs(int fd, size_t *n)
 			recs = more;
 		}
 		recs[*n].addr = key;
-		if (bpf_map_lookup_elem(fd, &key, &recs[*n].info) ||
-		    now - recs[*n].info.ts_ns < opts.min_age_ns || recs[*n].info.ts_ns > now)
+		if (bpf_map_lookup_elem(fd, &key, &recs[*n].info))
+			continue;
+		/* (A stamp of another CPU may be a little ahead of now.) */
+		if (opts.min_age_ns &&
+		    (recs[*n].info.ts_ns > now || now - recs[*n].info.ts_ns < opts.min_age_ns))
 			continue;
 		(*n)++;
 	}

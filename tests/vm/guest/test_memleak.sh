@@ -14,7 +14,7 @@ for path in best avoid=tp_btf avoid=tp_btf,raw_tp; do
 	*) want="sched_process_exit=tracepoint malloc=uprobe" ;;
 	esac
 	BPFSCOPE_AVOID=$(avoid_env "$path") timeout 30 memleak -v -o 0 \
-		-c "/helpers/memleak_leak $TMP/pid - $size $n 24 0" 5 >"$TMP/out" 2>"$TMP/out.err"
+		-c "/helpers/memleak_leak $TMP/pid - $size $n 24 1" 5 >"$TMP/out" 2>"$TMP/out.err"
 	rc=$?
 	frame=$(awk -v h="$((size * n)) bytes in $n allocations from stack" \
 		'$0 ~ /Top [0-9]+ stacks/ { f = "" } $0 == h { getline; f = $1 } END { print f }' "$TMP/out")
