@@ -65,6 +65,12 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name);
  */
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret);
+/*
+ * The same at a file offset already found (ufuncs_each): many functions of one
+ * object are probed with one read of its symbols.  func names it in messages.
+ */
+struct bpf_link *uprobe_attach_at(struct bpf_program *prog, const struct utarget *t,
+				  const char *func, uint64_t offset, bool ret);
 
 /*
  * Attach prog at every USDT probe provider:name of t (libbpf's USDT support:

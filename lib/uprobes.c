@@ -354,12 +354,17 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name)
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret)
 {
-	const char *kind = ret ? "uretprobe" : "uprobe";
 	uint64_t off = ufunc_offset(t, func);
+
+	return off ? uprobe_attach_at(prog, t, func, off, ret) : NULL;
+}
+
+struct bpf_link *uprobe_attach_at(struct bpf_program *prog, const struct utarget *t,
+				  const char *func, uint64_t off, bool ret)
+{
+	const char *kind = ret ? "uretprobe" : "uprobe";
 	struct bpf_link *link;
 
-	if (!off)
-		return NULL;
 	link = bpf_program__attach_uprobe(prog, ret, t->pid, t->attach, off);
 	if (!link) {
 		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
