@@ -330,6 +330,29 @@ int ufuncs_each(const struct utarget *t, const char *pattern, ufunc_fn fn, void 
 	return err ? err : n;
 }
 
+int ufuncs_offsets(const struct utarget *t, const char *const *names, uint64_t *offsets, size_t n)
+{
+	struct elfsyms es = { .all_names = true };
+	int err = read_target(t, &es), found = 0;
+	uint64_t off;
+
+	memset(offsets, 0, n * sizeof(*offsets));
+	for (size_t i = 0; !err && i < es.tab.n; i++) {
+		const struct symbol *s = &es.tab.syms[i];
+		const char *name = es.tab.strs + s->name;
+
+		for (size_t k = 0; k < n; k++) {
+			if (offsets[k] || !func_matches(name, names[k]) ||
+			    !elfsyms_offset(&es, s->addr, &off))
+				continue;
+			offsets[k] = off;
+			found++;
+		}
+	}
+	elfsyms_free(&es);
+	return err ? err : found;
+}
+
 static int take_first(void *ctx, const char *name, uint64_t offset)
 {
 	(void)name;
