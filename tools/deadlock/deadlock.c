@@ -203,6 +203,7 @@ static int attach_locks(void *ctx)
 
 static void detach_locks(void)
 {
+	/* (Each uprobe's unregistration waits ~0.1 s for the kernel: it adds up.) */
 	while (run.nlinks > 0)
 		bpf_link__destroy(run.links[--run.nlinks]);
 }

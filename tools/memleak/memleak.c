@@ -249,31 +249,10 @@ static struct run {
 	int noffsets;
 } run;
 
-static int take_offset(void *ctx, const char *name, uint64_t offset)
+static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func,
+		      uint64_t off, bool ret)
 {
-	(void)name;
-	*(uint64_t *)ctx = offset;
-	return 1;
-}
-
-/* An offset already probed under another name (glibc: aligned_alloc is memalign). */
-static bool probed_at(const struct utarget *t, const char *func)
-{
-	uint64_t off = 0;
-
-	if (ufuncs_each(t, func, take_offset, &off) <= 0 || !off)
-		return false;
-	for (int i = 0; i < run.noffsets; i++) {
-		if (run.offsets[i] == off)
-			return true;
-	}
-	run.offsets[run.noffsets++] = off;
-	return false;
-}
-
-static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func, bool ret)
-{
-	struct bpf_link *link = uprobe_attach(prog, t, func, ret);
+	struct bpf_link *link = uprobe_attach_at(prog, t, func, off, ret);
 
 	if (!link)
 		return -1;
@@ -287,20 +266,31 @@ struct allocator_fn {
 	bool required;
 };
 
-/* Each allocator function the library has gets its uprobe and (allocations) uretprobe. */
-static int attach_fn(const struct utarget *t, const struct allocator_fn *f)
+/* An offset already probed under another name (glibc: aligned_alloc is memalign). */
+static bool probed_at(uint64_t off)
 {
-	char func[128];
+	for (int i = 0; i < run.noffsets; i++) {
+		if (run.offsets[i] == off)
+			return true;
+	}
+	run.offsets[run.noffsets++] = off;
+	return false;
+}
 
-	snprintf(func, sizeof(func), "%s%s", opts.prefix, f->name);
-	if (!f->required && ufuncs_each(t, func, NULL, NULL) <= 0)
-		return 0;
-	if (probed_at(t, func))
+/* Each allocator function the object has gets its uprobe and (allocations) uretprobe. */
+static int attach_fn(const struct utarget *t, const struct allocator_fn *f, const char *func,
+		     uint64_t off)
+{
+	if (!off && f->required) {
+		cli_warn("%s has no function %s", t->path, func);
+		return -1;
+	}
+	if (!off || probed_at(off))
 		return 0;
 	/* The return first: an entry seen without its return would stay pending. */
-	if (f->ret && attach_one(f->ret, t, func, true))
+	if (f->ret && attach_one(f->ret, t, func, off, true))
 		return -1;
-	return attach_one(f->entry, t, func, false);
+	return attach_one(f->entry, t, func, off, false);
 }
 
 static bool has_malloc(const struct utarget *t)
@@ -357,14 +347,27 @@ static int attach_allocator(void *ctx)
 		{ "free", s->progs.free_enter, NULL, true },
 		{ "munmap", s->progs.munmap_enter, NULL, false },
 	};
+	char funcs[ARRAY_SIZE(fns)][128];
+	const char *names[ARRAY_SIZE(fns)];
+	uint64_t offs[ARRAY_SIZE(fns)];
 	struct utarget t;
+	int n;
 
 	if (!opts.pid)
 		return 0;
 	if (find_allocator(&t))
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
-		if (attach_fn(&t, &fns[i]))
+		snprintf(funcs[i], sizeof(funcs[i]), "%s%s", opts.prefix, fns[i].name);
+		names[i] = funcs[i];
+	}
+	n = ufuncs_offsets(&t, names, offs, ARRAY_SIZE(fns));
+	if (n < 0) {
+		cli_warn("%s: cannot read its symbols: %s", t.path, strerror(-n));
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
+		if (attach_fn(&t, &fns[i], funcs[i], offs[i]))
 			return -1;
 	}
 	child_release();
@@ -373,6 +376,7 @@ static int attach_allocator(void *ctx)
 
 static void detach_allocator(void)
 {
+	/* (Each uprobe's unregistration waits ~0.1 s for the kernel: it adds up.) */
 	while (run.nlinks > 0)
 		bpf_link__destroy(run.links[--run.nlinks]);
 }
