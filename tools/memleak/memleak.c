@@ -2,18 +2,16 @@
 /* memleak: outstanding allocations by stack, in a process (uprobes on its allocator) or the kernel.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "output.h"
 #include "probe.h"
+#include "spawn.h"
 #include "stacks.h"
 #include "tool.h"
 #include "uprobes.h"
@@ -175,66 +173,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 /* ------------------------------------------------------------- the command */
 
-/* -c: a child that runs COMMAND once its allocator is probed (a byte on the pipe). */
-static struct child {
-	pid_t pid;
-	int go; /* write end; closed without a byte, the child exits */
-} child = { 0, -1 };
-
-static noreturn void child_run(char *command, int gate)
-{
-	char *argv[64], *save = NULL, c;
-	int n = 0;
-
-	for (char *w = strtok_r(command, " \t", &save); w && n < 63;
-	     w = strtok_r(NULL, " \t", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	if (read(gate, &c, 1) != 1)
-		_exit(127);
-	close(gate);
-	execvp(argv[0], argv);
-	fprintf(stderr, "memleak: cannot run '%s': %s\n", cli_shown(argv[0]), strerror(errno));
-	_exit(127);
-}
-
-static void child_start(void)
-{
-	int fds[2];
-
-	if (pipe2(fds, O_CLOEXEC))
-		cli_die("cannot make a pipe: %s", strerror(errno));
-	fflush(stdout);
-	child.pid = fork();
-	if (child.pid < 0)
-		cli_die("cannot fork: %s", strerror(errno));
-	if (!child.pid) {
-		close(fds[1]);
-		child_run(opts.command, fds[0]);
-	}
-	close(fds[0]);
-	child.go = fds[1];
-	opts.pid = child.pid;
-}
-
-static void child_release(void)
-{
-	if (child.go >= 0 && write(child.go, "g", 1) != 1)
-		cli_warn("cannot start the command: %s", strerror(errno));
-}
-
-/* At the end: a command still running is stopped (SIGTERM), and reaped. */
-static void child_end(void)
-{
-	if (child.go >= 0)
-		close(child.go);
-	if (child.pid <= 0)
-		return;
-	if (waitpid(child.pid, NULL, WNOHANG) == 0) {
-		kill(child.pid, SIGTERM);
-		waitpid(child.pid, NULL, 0);
-	}
-}
+/* -c: the command, held until its allocator is probed. */
+static struct spawn child = { 0, -1 };
 
 /* ------------------------------------------------------------- the probes */
 
@@ -305,9 +245,9 @@ static bool has_malloc(const struct utarget *t)
 static int command_program(struct utarget *t)
 {
 	char prog[PATH_MAX];
-	size_t skip = strspn(opts.command, " \t"), len = strcspn(opts.command + skip, " \t");
 
-	snprintf(prog, sizeof(prog), "%.*s", (int)len, opts.command + skip);
+	if (!spawn_program(opts.command, prog, sizeof(prog)))
+		return -ENOENT;
 	return utarget_lookup(t, -1, prog);
 }
 
@@ -370,7 +310,7 @@ static int attach_allocator(void *ctx)
 		if (attach_fn(&t, &fns[i], funcs[i], offs[i]))
 			return -1;
 	}
-	child_release();
+	spawn_release(&child);
 	return 0;
 }
 
@@ -744,8 +684,11 @@ int main(int argc, char **argv)
 	int err = 1;
 
 	tool_parse(&argp, picks, argc, argv);
-	if (opts.command)
-		child_start();
+	if (opts.command) {
+		if (spawn_held(&child, opts.command))
+			return 1;
+		opts.pid = child.pid;
+	}
 	if (opts.pid)
 		snprintf(banner, sizeof(banner), "Attaching to pid %d, Ctrl+C to quit.", opts.pid);
 	else
@@ -763,7 +706,7 @@ int main(int argc, char **argv)
 			.print_interval = print_report,
 		});
 	detach_allocator();
-	child_end();
+	spawn_end(&child);
 	stacks_free(run.stacks);
 	memleak_bpf__destroy(run.skel);
 	return err;
