@@ -258,7 +258,8 @@ static int read_graph(int fd, struct graph *g)
 		if (!bpf_map_lookup_elem(fd, &key, &g->edges[g->n].info))
 			g->n++;
 	}
-	qsort(g->edges, g->n, sizeof(*g->edges), cmp_edge);
+	if (g->n)
+		qsort(g->edges, g->n, sizeof(*g->edges), cmp_edge);
 	g->nodes = calloc(2 * g->n + 1, sizeof(*g->nodes));
 	if (!g->nodes)
 		return -ENOMEM;
@@ -266,7 +267,8 @@ static int read_graph(int fd, struct graph *g)
 		g->nodes[g->nnodes++] = g->edges[i].key.mutex1;
 		g->nodes[g->nnodes++] = g->edges[i].key.mutex2;
 	}
-	qsort(g->nodes, g->nnodes, sizeof(*g->nodes), cmp_u64);
+	if (g->nnodes)
+		qsort(g->nodes, g->nnodes, sizeof(*g->nodes), cmp_u64);
 	for (size_t i = 0, out = 0; i < g->nnodes; i++) {
 		if (!out || g->nodes[out - 1] != g->nodes[i])
 			g->nodes[out++] = g->nodes[i];

@@ -356,34 +356,84 @@ static int group_by_size(const void *a, const void *b)
 	return x->stack_id - y->stack_id;
 }
 
+#define BATCH 4096
+
+struct alloc_reader {
+	struct alloc_rec *recs;
+	size_t n, cap;
+	unsigned long long now;
+};
+
+/* Keep an allocation at least -o old. */
+static int keep(struct alloc_reader *r, __u64 addr, const struct alloc_info *info)
+{
+	struct alloc_rec *more;
+
+	/* (A stamp of another CPU may be a little ahead of now.) */
+	if (opts.min_age_ns && (info->ts_ns > r->now || r->now - info->ts_ns < opts.min_age_ns))
+		return 0;
+	if (r->n == r->cap) {
+		more = realloc(r->recs, (r->cap + BATCH) * sizeof(*more));
+		if (!more)
+			return -ENOMEM;
+		r->recs = more;
+		r->cap += BATCH;
+	}
+	r->recs[r->n++] = (struct alloc_rec){ addr, *info };
+	return 0;
+}
+
+/* BATCH at a time: a busy kernel has hundreds of thousands.  -EINVAL: not before Linux 5.6. */
+static int read_batched(int fd, struct alloc_reader *r)
+{
+	static __u64 keys[BATCH];
+	static struct alloc_info vals[BATCH];
+	__u64 token;
+	bool first = true, last = false;
+	__u32 count;
+	int err = 0;
+
+	while (!last && !err) {
+		count = BATCH;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &token, &token, keys, vals, &count,
+					 NULL)) {
+			if (errno != ENOENT)
+				return first ? -errno : -EIO;
+			last = true;
+		}
+		first = false;
+		for (__u32 i = 0; i < count && !err; i++)
+			err = keep(r, keys[i], &vals[i]);
+	}
+	return err;
+}
+
+static int read_one_by_one(int fd, struct alloc_reader *r)
+{
+	struct alloc_info info;
+	__u64 key, *prev = NULL;
+	int err = 0;
+
+	while (!err && !bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &info))
+			err = keep(r, key, &info);
+	}
+	return err;
+}
+
 /* Every allocation at least -o old; *n: how many. */
 static struct alloc_rec *read_allocs(int fd, size_t *n)
 {
-	unsigned long long now = mono_ns();
-	struct alloc_rec *recs = NULL, *more;
-	size_t cap = 0;
-	__u64 key, *prev = NULL;
+	struct alloc_reader r = { .now = mono_ns() };
+	int err = read_batched(fd, &r);
 
-	*n = 0;
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		prev = &key;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			more = realloc(recs, cap * sizeof(*recs));
-			if (!more)
-				break;
-			recs = more;
-		}
-		recs[*n].addr = key;
-		if (bpf_map_lookup_elem(fd, &key, &recs[*n].info))
-			continue;
-		/* (A stamp of another CPU may be a little ahead of now.) */
-		if (opts.min_age_ns &&
-		    (recs[*n].info.ts_ns > now || now - recs[*n].info.ts_ns < opts.min_age_ns))
-			continue;
-		(*n)++;
+	if (err == -EINVAL) {
+		r.n = 0;
+		err = read_one_by_one(fd, &r);
 	}
-	return recs;
+	*n = r.n;
+	return r.recs;
 }
 
 /* Consecutive records of one stack make a group. */
@@ -394,7 +444,8 @@ static struct group *group_allocs(struct alloc_rec *recs, size_t n, size_t *ngro
 	*ngroups = 0;
 	if (!groups)
 		return NULL;
-	qsort(recs, n, sizeof(*recs), rec_by_stack);
+	if (n)
+		qsort(recs, n, sizeof(*recs), rec_by_stack);
 	for (size_t i = 0; i < n; i++) {
 		struct group *g = &groups[*ngroups ? *ngroups - 1 : 0];
 
