@@ -23,6 +23,11 @@ struct elfsyms {
 	struct elfsyms_segment *segs;
 	size_t nsegs;
 	struct symtab tab; /* empty when the object has no symbols */
+	/*
+	 * Set before elfsyms_read: keep every name of an address (free, cfree,
+	 * __libc_free), for lookups by name; else only the best-ranked one.
+	 */
+	bool all_names;
 };
 
 /* An open ELF file; fd tells what was opened (fstat). */

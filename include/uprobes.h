@@ -55,6 +55,13 @@ bool utarget_mapped_by(const struct utarget *t, pid_t pid);
 typedef int (*ufunc_fn)(void *ctx, const char *name, uint64_t offset);
 int ufuncs_each(const struct utarget *t, const char *pattern, ufunc_fn fn, void *ctx);
 
+/*
+ * The file offsets of n functions of t by exact name (versions aside), with
+ * one read of its symbols: offsets[i] 0 when it has no names[i].  Returns how
+ * many were found, or -errno (no message).
+ */
+int ufuncs_offsets(const struct utarget *t, const char *const *names, uint64_t *offsets, size_t n);
+
 /* The file offset of function name in t; 0 (after a one-line message) when it has none. */
 uint64_t ufunc_offset(const struct utarget *t, const char *name);
 
@@ -65,6 +72,12 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name);
  */
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret);
+/*
+ * The same at a file offset already found (ufuncs_each): many functions of one
+ * object are probed with one read of its symbols.  func names it in messages.
+ */
+struct bpf_link *uprobe_attach_at(struct bpf_program *prog, const struct utarget *t,
+				  const char *func, uint64_t offset, bool ret);
 
 /*
  * Attach prog at every USDT probe provider:name of t (libbpf's USDT support:

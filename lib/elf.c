@@ -310,6 +310,7 @@ static uint8_t elf_sym_rank(const GElf_Sym *s, const char *name)
 struct elf_reader {
 	const struct proc_root *root; /* the process's root; NULL: no debug file is looked for */
 	uint64_t deadline_ns;
+	bool all_names; /* struct elfsyms's */
 };
 
 #define SYMS_PER_CLOCK_CHECK 65536
@@ -454,7 +455,10 @@ static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GE
 		o->aux = 0;
 		o->rank = elf_sym_rank(&s, t->strs + s.st_name);
 	}
-	symtab_finish(t);
+	if (r->all_names)
+		symtab_sort(t);
+	else
+		symtab_finish(t);
 	return 0;
 }
 
@@ -648,7 +652,9 @@ static int read_object(struct elfsyms *es, const struct elfsyms_file *ef, const 
 int elfsyms_read(struct elfsyms *es, const struct elfsyms_file *ef, const char *path,
 		 const struct proc_root *root)
 {
-	struct elf_reader r = { .root = root, .deadline_ns = mono_ns() + UNTRUSTED_OBJECT_NS };
+	struct elf_reader r = { .root = root,
+				.deadline_ns = mono_ns() + UNTRUSTED_OBJECT_NS,
+				.all_names = es->all_names };
 
 	return read_object(es, ef, path, &r);
 }

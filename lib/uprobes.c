@@ -307,13 +307,13 @@ static int read_target(const struct utarget *t, struct elfsyms *es)
 
 int ufuncs_each(const struct utarget *t, const char *pattern, ufunc_fn fn, void *ctx)
 {
-	struct elfsyms es = {};
+	struct elfsyms es = { .all_names = true };
 	uint64_t off, last = 0;
 	int n = 0;
 	size_t i;
 	int err = read_target(t, &es);
 
-	/* One symbol per address (symtab_finish), sorted: an offset is given once. */
+	/* Every name of an address (all_names), sorted by address: an offset is given once. */
 	for (i = 0; !err && i < es.tab.n; i++) {
 		const struct symbol *s = &es.tab.syms[i];
 		const char *name = es.tab.strs + s->name;
@@ -328,6 +328,29 @@ int ufuncs_each(const struct utarget *t, const char *pattern, ufunc_fn fn, void 
 	}
 	elfsyms_free(&es);
 	return err ? err : n;
+}
+
+int ufuncs_offsets(const struct utarget *t, const char *const *names, uint64_t *offsets, size_t n)
+{
+	struct elfsyms es = { .all_names = true };
+	int err = read_target(t, &es), found = 0;
+	uint64_t off;
+
+	memset(offsets, 0, n * sizeof(*offsets));
+	for (size_t i = 0; !err && i < es.tab.n; i++) {
+		const struct symbol *s = &es.tab.syms[i];
+		const char *name = es.tab.strs + s->name;
+
+		for (size_t k = 0; k < n; k++) {
+			if (offsets[k] || !func_matches(name, names[k]) ||
+			    !elfsyms_offset(&es, s->addr, &off))
+				continue;
+			offsets[k] = off;
+			found++;
+		}
+	}
+	elfsyms_free(&es);
+	return err ? err : found;
 }
 
 static int take_first(void *ctx, const char *name, uint64_t offset)
@@ -354,12 +377,17 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name)
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret)
 {
-	const char *kind = ret ? "uretprobe" : "uprobe";
 	uint64_t off = ufunc_offset(t, func);
+
+	return off ? uprobe_attach_at(prog, t, func, off, ret) : NULL;
+}
+
+struct bpf_link *uprobe_attach_at(struct bpf_program *prog, const struct utarget *t,
+				  const char *func, uint64_t off, bool ret)
+{
+	const char *kind = ret ? "uretprobe" : "uprobe";
 	struct bpf_link *link;
 
-	if (!off)
-		return NULL;
 	link = bpf_program__attach_uprobe(prog, ret, t->pid, t->attach, off);
 	if (!link) {
 		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",

@@ -84,6 +84,26 @@ static void test_find(void)
 	      ufuncs_each(&a, "pthread_mutex_*lock", count_fn, seen) >= 2 && seen[0] == 1 &&
 		      seen[1] == 1,
 	      "lock %d unlock %d", seen[0], seen[1]);
+	/* glibc: calloc is weak beside __libc_calloc, free shares its address with cfree. */
+	CHECK("a weak name beside a strong alias is found (calloc)",
+	      ufunc_offset(&a, "calloc") != 0 &&
+		      ufunc_offset(&a, "calloc") == ufunc_offset(&a, "__libc_calloc"),
+	      "calloc not found, or not at __libc_calloc");
+	CHECK("each name of a shared address is found (free, cfree)",
+	      ufunc_offset(&a, "free") != 0 &&
+		      ufunc_offset(&a, "free") == ufunc_offset(&a, "cfree"),
+	      "free not found, or not at cfree");
+	{
+		const char *const names[] = { "free", "bpfscope_no_such_function", "calloc" };
+		uint64_t offs[3];
+
+		CHECK("ufuncs_offsets: free and calloc with one read, none for a missing name",
+		      ufuncs_offsets(&a, names, offs, 3) == 2 &&
+			      offs[0] == ufunc_offset(&a, "free") && !offs[1] &&
+			      offs[2] == ufunc_offset(&a, "calloc"),
+		      "offsets %llx %llx %llx", (unsigned long long)offs[0],
+		      (unsigned long long)offs[1], (unsigned long long)offs[2]);
+	}
 	snprintf(name, sizeof(name), "%s", "pthread_mutex_lock");
 	CHECK("an exact name is no glob: one function", ufuncs_each(&a, name, count_fn, seen) == 1,
 	      "not one");
