@@ -4,8 +4,7 @@
 #
 #   bench/run.sh [-r REPS] [SCENARIO...]
 #   scenarios: opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs
-#              biolatency biosnoop profile49 profile999 lost startup (and, as their tools come,
-#              memleak gethostlatency)
+#              biolatency biosnoop memleak profile49 profile999 lost startup
 #   -r sets the rounds of every scenario; by default each has its own: more where
 #   the tool's cost is small beside the noise of the operation (exec, I/O).
 #
@@ -28,7 +27,7 @@ while getopts r: o; do
 done
 shift $((OPTIND - 1))
 scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
-	biosnoop profile49 profile999 lost startup}
+	biosnoop memleak profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
 mkdir -p "$OUT"
 RAW=$OUT/raw.jsonl
@@ -257,6 +256,22 @@ BEGIN { printf("Tracing\n"); }
 BT
 		scenario offcputime 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
 			'^Tracing' "$BIN/offcputime" '@attached' /usr/sbin/offcputime '^Tracing' "$TMP/offcpu.bt" ;;
+	memleak)
+		# malloc(64)+free pairs in one process: memleak's uprobes and
+		# uretprobes in its libc, at full sampling (-s 1) and at 1 in 100.
+		# libbpf-tools 0.26 as packaged has no memleak and bpftrace ships no
+		# memleak.bt: a script keeping the same size and stack per address.
+		libc=$(ldd "$S" | awk '$1 ~ /^libc\.so/ { print $3 }')
+		cat >"$TMP/memleak.bt" <<BT
+uprobe:$libc:malloc /pid == {PID}/ { @size[tid] = arg0; }
+uretprobe:$libc:malloc /pid == {PID} && @size[tid]/ { @live[retval] = (@size[tid], ustack); delete(@size[tid]); }
+uprobe:$libc:free /pid == {PID}/ { delete(@live[arg0]); }
+BEGIN { printf("Attaching\n"); }
+BT
+		pid_scenario memleak 7 200000 "malloc 200000" \
+			'^Attaching' "$BIN/memleak -s 1 -p {PID}" '' '' '^Attaching' "$TMP/memleak.bt"
+		pid_scenario memleak-s100 7 200000 "malloc 200000" \
+			'^Attaching' "$BIN/memleak -s 100 -p {PID}" '' '' '' '' ;;
 	softirqs)
 		# Loopback TCP round trips: NET_RX (and timer) softirqs; bpftrace has no softirqs script.
 		scenario softirqs 9 100000 "taskset -c $(($(nproc) - 1)) $S tcp 100000" \
