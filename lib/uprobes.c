@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,4 +396,51 @@ struct bpf_link *usdt_attach(struct bpf_program *prog, const struct utarget *t,
 		fprintf(stderr, "%s: %s:%s via usdt\n%s: usdt: %s\n", program_invocation_short_name,
 			provider, name, program_invocation_short_name, t->attach);
 	return link;
+}
+
+int ulinks_add(struct ulinks *l, struct bpf_link *link)
+{
+	struct bpf_link **v;
+
+	if (!link)
+		return -1;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v) {
+		bpf_link__destroy(link);
+		return -1;
+	}
+	l->v = v;
+	l->v[l->n++] = link;
+	return 0;
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+#define ULINKS_THREADS 32
+
+void ulinks_destroy(struct ulinks *l)
+{
+	pthread_t th[ULINKS_THREADS];
+	bool started[ULINKS_THREADS];
+	size_t i, k, batch;
+
+	for (i = 0; i < l->n; i += batch) {
+		batch = l->n - i < ULINKS_THREADS ? l->n - i : ULINKS_THREADS;
+		for (k = 0; k < batch; k++) {
+			started[k] = !pthread_create(&th[k], NULL, destroy_link, l->v[i + k]);
+			if (!started[k])
+				bpf_link__destroy(l->v[i + k]);
+		}
+		for (k = 0; k < batch; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+		}
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
