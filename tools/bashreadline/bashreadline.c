@@ -79,8 +79,7 @@ static int find_readline(struct utarget *t, pid_t pid)
 	return -ENOENT;
 }
 
-static struct bpf_link *links[OPT_IDS_MAX];
-static int nlinks;
+static struct ulinks links;
 
 static int attach_readline(void *ctx)
 {
@@ -96,10 +95,9 @@ static int attach_readline(void *ctx)
 	for (i = 0; i < n; i++) {
 		if (find_readline(&t, gopts.npids ? gopts.pids[i] : -1))
 			return -1;
-		links[nlinks] = uprobe_attach(skel->progs.readline_return, &t, "readline", true);
-		if (!links[nlinks])
+		if (ulinks_add(&links,
+			       uprobe_attach(skel->progs.readline_return, &t, "readline", true)))
 			return -1;
-		nlinks++;
 	}
 	return 0;
 }
@@ -122,8 +120,7 @@ int main(int argc, char **argv)
 		.ctx = skel,
 		.attach = attach_readline,
 	});
-	while (nlinks > 0)
-		bpf_link__destroy(links[--nlinks]);
+	ulinks_destroy(&links);
 	bashreadline_bpf__destroy(skel);
 	return err;
 }

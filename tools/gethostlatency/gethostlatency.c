@@ -2,7 +2,6 @@
 /* gethostlatency: host name lookups through libc, with their latency. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -15,8 +14,7 @@
 
 static struct {
 	const char *libc;
-	struct bpf_link **links;
-	size_t nlinks;
+	struct ulinks links;
 } opts;
 
 static const struct opt_pick picks[] = {
@@ -64,22 +62,6 @@ static void host_row(struct row *r, const void *rec)
 	row_bool(r, NULL, "ok", 0, e->ok);
 }
 
-static int keep_link(struct bpf_link *link)
-{
-	struct bpf_link **links;
-
-	if (!link)
-		return -1;
-	links = realloc(opts.links, (opts.nlinks + 1) * sizeof(*links));
-	if (!links) {
-		bpf_link__destroy(link);
-		return -1;
-	}
-	opts.links = links;
-	opts.links[opts.nlinks++] = link;
-	return 0;
-}
-
 /* Entry and return probes on each of the three functions t has; how many, or -1. */
 static int attach_target(struct gethostlatency_bpf *skel, const struct utarget *t)
 {
@@ -99,8 +81,8 @@ static int attach_target(struct gethostlatency_bpf *skel, const struct utarget *
 			continue;
 		}
 		/* The return probe first: an entry without it would keep lookups pending. */
-		if (keep_link(uprobe_attach(ret[i], t, func_names[i], true)) ||
-		    keep_link(uprobe_attach(entry[i], t, func_names[i], false)))
+		if (ulinks_add(&opts.links, uprobe_attach(ret[i], t, func_names[i], true)) ||
+		    ulinks_add(&opts.links, uprobe_attach(entry[i], t, func_names[i], false)))
 			return -1;
 		n++;
 	}
@@ -138,7 +120,6 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct gethostlatency_bpf *skel;
-	size_t i;
 	int err;
 
 	tool_parse(&argp, picks, argc, argv);
@@ -153,9 +134,7 @@ int main(int argc, char **argv)
 		.ctx = skel,
 		.attach = attach_lookups,
 	});
-	for (i = 0; i < opts.nlinks; i++)
-		bpf_link__destroy(opts.links[i]);
-	free(opts.links);
+	ulinks_destroy(&opts.links);
 	gethostlatency_bpf__destroy(skel);
 	return err;
 }

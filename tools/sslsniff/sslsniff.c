@@ -24,8 +24,7 @@ static struct {
 	long max_buffer_size;
 	const char *extra_lib; /* --extra-lib TYPE:PATH, its PATH */
 	enum ssl_lib extra_type;
-	struct bpf_link **links;
-	size_t nlinks;
+	struct ulinks links;
 } opts = { .max_buffer_size = DEFAULT_BUF_SIZE };
 
 enum { OPT_HEXDUMP = 0x100, OPT_MAX_BUFFER, OPT_HANDSHAKE, OPT_EXTRA_LIB };
@@ -240,22 +239,6 @@ static bool keep_call(void *rec, size_t size)
 	return true;
 }
 
-static int keep_link(struct bpf_link *link)
-{
-	struct bpf_link **links;
-
-	if (!link)
-		return -1;
-	links = realloc(opts.links, (opts.nlinks + 1) * sizeof(*links));
-	if (!links) {
-		bpf_link__destroy(link);
-		return -1;
-	}
-	opts.links = links;
-	opts.links[opts.nlinks++] = link;
-	return 0;
-}
-
 struct lib_func {
 	enum ssl_call call;
 	struct bpf_program *entry;
@@ -305,8 +288,8 @@ static int attach_lib(struct sslsniff_bpf *skel, enum ssl_lib lib, const struct 
 		if (ufuncs_each(t, name, NULL, NULL) <= 0)
 			continue;
 		/* The return probe first: an entry without it would leave calls pending. */
-		if (keep_link(uprobe_attach(f[i].ret, t, name, true)) ||
-		    keep_link(uprobe_attach(f[i].entry, t, name, false)))
+		if (ulinks_add(&opts.links, uprobe_attach(f[i].ret, t, name, true)) ||
+		    ulinks_add(&opts.links, uprobe_attach(f[i].entry, t, name, false)))
 			return -1;
 		attached++;
 	}
@@ -370,7 +353,6 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct sslsniff_bpf *skel;
-	size_t i;
 	int err;
 
 	tool_parse(&argp, picks, argc, argv);
@@ -388,9 +370,7 @@ int main(int argc, char **argv)
 		.attach = attach_libs,
 		.ring_bytes = 2 * 1024 * 1024,
 	});
-	for (i = 0; i < opts.nlinks; i++)
-		bpf_link__destroy(opts.links[i]);
-	free(opts.links);
+	ulinks_destroy(&opts.links);
 	sslsniff_bpf__destroy(skel);
 	return err;
 }
