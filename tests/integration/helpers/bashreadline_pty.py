@@ -13,7 +13,7 @@ import sys
 import time
 
 
-def read_until(fd, needle, secs=5.0):
+def read_until(fd, needle, secs=10.0):
     """Read the terminal until needle shows up; what was read."""
     seen = b""
     end = time.monotonic() + secs
