@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
 #include "elfsyms.h"
+#include "probe.h"
 #include "ldcache.h"
 #include "shared.h"
 #include "untrusted.h"
@@ -440,7 +443,128 @@ void ulinks_destroy(struct ulinks *l)
 				pthread_join(th[k], NULL);
 		}
 	}
+	for (i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
 	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	free(l->fds);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Linux 6.6 UAPI (the system's headers may be older). */
+#define UPROBE_MULTI_ATTACH_TYPE 48 /* BPF_TRACE_UPROBE_MULTI */
+#define UPROBE_MULTI_RETURN	 1u /* BPF_F_UPROBE_MULTI_RETURN */
+
+struct uprobe_multi_attr {
+	uint32_t prog_fd;
+	uint32_t target_fd;
+	uint32_t attach_type;
+	uint32_t flags;
+	uint64_t path;
+	uint64_t offsets;
+	uint64_t ref_ctr_offsets;
+	uint64_t cookies;
+	uint32_t cnt;
+	uint32_t multi_flags;
+	uint32_t pid;
+	uint32_t pad[9]; /* the rest of the link_create union, zeroed */
+};
+
+bool uprobe_multi_prepare(struct bpf_program *prog)
+{
+	if (hook_avoided("uprobe_multi") || hook_avoided("uprobe") ||
+	    !probe_btf_type("bpf_uprobe_multi_link"))
+		return false;
+	return !bpf_program__set_expected_attach_type(prog, UPROBE_MULTI_ATTACH_TYPE);
+}
+
+static int fds_add(struct ulinks *l, int fd)
+{
+	int *fds = realloc(l->fds, (l->nfds + 1) * sizeof(*fds));
+
+	if (!fds) {
+		close(fd);
+		return -1;
+	}
+	l->fds = fds;
+	l->fds[l->nfds++] = fd;
+	return 0;
+}
+
+static void say_attached(const char *const *funcs, size_t n, const char *kind,
+			 const struct utarget *t)
+{
+	size_t i;
+
+	if (!common_opts.verbose)
+		return;
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s: %s via %s\n", program_invocation_short_name, funcs[i], kind);
+	fprintf(stderr, "%s: %s: %s (%zu functions)\n", program_invocation_short_name, kind,
+		t->attach, n);
+}
+
+static int attach_multi(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+			const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+{
+	const char *kind = ret ? "uretprobe_multi" : "uprobe_multi";
+	struct uprobe_multi_attr attr;
+	uint64_t *offs = calloc(n ? n : 1, sizeof(*offs));
+	size_t i;
+	int fd = -1;
+
+	for (i = 0; offs && i < n; i++) {
+		offs[i] = ufunc_offset(t, funcs[i]);
+		if (!offs[i])
+			goto out;
+	}
+	if (!offs)
+		goto out;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = bpf_program__fd(prog);
+	attr.attach_type = UPROBE_MULTI_ATTACH_TYPE;
+	attr.path = (uintptr_t)t->attach;
+	attr.offsets = (uintptr_t)offs;
+	attr.cookies = (uintptr_t)cookies;
+	attr.cnt = n;
+	attr.multi_flags = ret ? UPROBE_MULTI_RETURN : 0;
+	attr.pid = t->pid > 0 ? t->pid : 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
+			program_invocation_short_name, kind, funcs[0], t->path, strerror(errno));
+	else
+		say_attached(funcs, n, kind, t);
+out:
+	free(offs);
+	return fd < 0 ? -1 : fds_add(l, fd);
+}
+
+int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+		   const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo);
+	struct bpf_link *link;
+	uint64_t off;
+	size_t i;
+
+	if (bpf_program__expected_attach_type(prog) == UPROBE_MULTI_ATTACH_TYPE)
+		return attach_multi(l, prog, t, funcs, cookies, n, ret);
+	for (i = 0; i < n; i++) {
+		off = ufunc_offset(t, funcs[i]);
+		if (!off)
+			return -1;
+		uo.retprobe = ret;
+		uo.bpf_cookie = cookies[i];
+		link = bpf_program__attach_uprobe_opts(prog, t->pid, t->attach, off, &uo);
+		if (!link) {
+			fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
+				program_invocation_short_name, ret ? "uretprobe" : "uprobe",
+				funcs[i], t->path, strerror(errno));
+			return -1;
+		}
+		if (ulinks_add(l, link))
+			return -1;
+		say_attached(funcs + i, 1, ret ? "uretprobe" : "uprobe", t);
+	}
+	return 0;
 }
