@@ -60,8 +60,8 @@ sleep 0.3
 stop_tool INT
 check "stops with status 0" test $? = 0
 stop_pair
-check_path "uprobes on SSL_write and SSL_read, ring buffer" "$TMP/out.err" \
-	SSL_write=uprobe SSL_read=uprobe buffer=ringbuf core=cut
+check_path "uprobe_multi links on SSL_write and SSL_read, ring buffer" "$TMP/out.err" \
+	SSL_write=uprobe_multi SSL_read=uprobe_multi buffer=ringbuf core=cut
 check "header FUNC TIME(s) COMM PID LEN UID TID LAT(ms)" \
 	grep -qE '^FUNC +TIME\(s\) +COMM +PID +LEN +UID +TID +LAT\(ms\)$' "$TMP/out"
 # The line before each payload's DATA block: FUNC TIME COMM PID LEN UID TID LAT.
@@ -81,7 +81,7 @@ check "a handshake line for each side (-l --handshake)" \
 check "data blocks are framed as BCC's" grep -qxF -- "----- END DATA -----" "$TMP/out"
 
 # --- control bytes, hexdump, truncation, --json, perf buffer -----------------------------
-BPFSCOPE_AVOID=ringbuf start_tool "$TMP/out" sslsniff -v -c "cl_$u" ||
+BPFSCOPE_AVOID=ringbuf,uprobe_multi start_tool "$TMP/out" sslsniff -v -c "cl_$u" ||
 	bail_out "sslsniff -c starts" "$(cat "$TMP/out.err")"
 start_pair
 ctl="ctl_${u}_\x1b[31mred\x01\x7f"
@@ -90,7 +90,8 @@ wait_for "$TMP/out" "ctl_$u" 5
 sleep 0.3
 stop_tool INT
 stop_pair
-check_path "BPFSCOPE_AVOID=ringbuf: the perf buffer" "$TMP/out.err" buffer=perfbuf
+check_path "BPFSCOPE_AVOID=ringbuf,uprobe_multi: the perf buffer, a uprobe per function" \
+	"$TMP/out.err" buffer=perfbuf SSL_write=uprobe SSL_read=uprobe PR_Write=uprobe
 if grep -qxF -- "ctl_${u}_\\x1b[31mred\\x01\\x7f\\x0a" "$TMP/out" && ! grep -q $'\033' "$TMP/out"; then
 	ok "control bytes in the payload are escaped (\\xNN), none raw"
 else

@@ -81,22 +81,36 @@ static __always_inline struct ssl_event *take_call(struct pending *p)
 	return e;
 }
 
-/* Read and write functions return an int (gnutls an ssize_t, of a record: below 2^31). */
+/* The length a read or write returned: an int (gnutls: an ssize_t, of a record: below 2^31). */
+static __always_inline __u64 rw_length(const struct pending *p, long ret)
+{
+	__u64 len = 0;
+
+	if (!p->len_ptr)
+		return (int)ret > 0 ? (int)ret : 0;
+	/* The _ex functions return 1 and store the length. */
+	if ((int)ret != 1 || bpf_probe_read_user(&len, sizeof(len), (void *)p->len_ptr))
+		return 0;
+	return len <= 0x7fffffff ? len : 0;
+}
+
 SEC("uretprobe")
-int BPF_KRETPROBE(rw_return, long ret)
+int BPF_KRETPROBE(call_return, long ret)
 {
 	struct pending p;
 	struct ssl_event *e = take_call(&p);
-	__u64 len = 0;
+	__u64 len;
 	__u32 n;
 
 	if (!e)
 		return 0;
-	if (!p.len_ptr)
-		len = (int)ret > 0 ? (int)ret : 0;
-	else if ((int)ret == 1 && bpf_probe_read_user(&len, sizeof(len), (void *)p.len_ptr))
-		len = 0;
-	if (!len || len > 0x7fffffff)
+	if (p.call == CALL_SSL_DO_HANDSHAKE) {
+		e->len = (int)ret;
+		event_output(ctx, e, SSL_EVENT_HEADER_SIZE);
+		return 0;
+	}
+	len = rw_length(&p, ret);
+	if (!len)
 		return 0;
 	e->len = len;
 	n = len < max_buffer_size ? len : max_buffer_size;
@@ -109,53 +123,21 @@ int BPF_KRETPROBE(rw_return, long ret)
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(handshake_return, long ret)
-{
-	struct pending p;
-	struct ssl_event *e = take_call(&p);
-
-	if (!e)
-		return 0;
-	e->len = (int)ret;
-	event_output(ctx, e, SSL_EVENT_HEADER_SIZE);
-	return 0;
-}
-
-/* (handle, buffer, size[, ...]): every read and write function has the buffer second. */
-#define RW_ENTRY(name, call)                                        \
-	SEC("uprobe")                                               \
-	int BPF_KPROBE(name##_entry, void *handle, const void *buf) \
-	{                                                           \
-		return on_call(call, buf, NULL);                    \
-	}
-
-RW_ENTRY(SSL_read, CALL_SSL_READ)
-RW_ENTRY(SSL_write, CALL_SSL_WRITE)
-RW_ENTRY(gnutls_record_recv, CALL_GNUTLS_RECORD_RECV)
-RW_ENTRY(gnutls_record_send, CALL_GNUTLS_RECORD_SEND)
-RW_ENTRY(PR_Read, CALL_PR_READ)
-RW_ENTRY(PR_Write, CALL_PR_WRITE)
-RW_ENTRY(PR_Recv, CALL_PR_RECV)
-RW_ENTRY(PR_Send, CALL_PR_SEND)
-
-/* SSL_read_ex(ssl, buf, num, size_t *readbytes): returns 1 and the length in *readbytes. */
+/*
+ * Every function probed: (handle, buffer, size[, ...]), the buffer second;
+ * SSL_read_ex/SSL_write_ex(ssl, buf, num, size_t *len) store the length in
+ * *len; SSL_do_handshake(ssl).  The cookie says which function it is.
+ */
 SEC("uprobe")
-int BPF_KPROBE(SSL_read_ex_entry, void *ssl, const void *buf, size_t num, size_t *readbytes)
+int BPF_KPROBE(call_entry, void *handle, const void *buf, __u64 size, void *len_ptr)
 {
-	return on_call(CALL_SSL_READ_EX, buf, readbytes);
-}
+	__u32 call = bpf_get_attach_cookie(ctx);
 
-SEC("uprobe")
-int BPF_KPROBE(SSL_write_ex_entry, void *ssl, const void *buf, size_t num, size_t *written)
-{
-	return on_call(CALL_SSL_WRITE_EX, buf, written);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(SSL_do_handshake_entry)
-{
-	return on_call(CALL_SSL_DO_HANDSHAKE, NULL, NULL);
+	if (call == CALL_SSL_DO_HANDSHAKE)
+		return on_call(call, NULL, NULL);
+	if (call == CALL_SSL_READ_EX || call == CALL_SSL_WRITE_EX)
+		return on_call(call, buf, len_ptr);
+	return on_call(call, buf, NULL);
 }
 
 char LICENSE[] SEC("license") = "GPL";

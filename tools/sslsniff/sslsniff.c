@@ -239,64 +239,48 @@ static bool keep_call(void *rec, size_t size)
 	return true;
 }
 
-struct lib_func {
-	enum ssl_call call;
-	struct bpf_program *entry;
-	struct bpf_program *ret;
-};
-
-/* The functions of a library type, in skel's programs; how many. */
-static int lib_funcs(struct sslsniff_bpf *skel, enum ssl_lib lib, struct lib_func *f)
+/* The functions of a library type: how many. */
+static size_t lib_calls(enum ssl_lib lib, uint64_t *calls)
 {
-	struct bpf_program *rw = skel->progs.rw_return;
+	static const uint64_t openssl[] = { CALL_SSL_READ, CALL_SSL_WRITE, CALL_SSL_READ_EX,
+					    CALL_SSL_WRITE_EX, CALL_SSL_DO_HANDSHAKE };
+	static const uint64_t gnutls[] = { CALL_GNUTLS_RECORD_RECV, CALL_GNUTLS_RECORD_SEND };
+	static const uint64_t nss[] = { CALL_PR_READ, CALL_PR_WRITE, CALL_PR_RECV, CALL_PR_SEND };
+	const uint64_t *v = lib == LIB_OPENSSL ? openssl : lib == LIB_GNUTLS ? gnutls : nss;
+	size_t n = lib == LIB_OPENSSL  ? ARRAY_SIZE(openssl)
+		   : lib == LIB_GNUTLS ? ARRAY_SIZE(gnutls)
+				       : ARRAY_SIZE(nss);
 
-	switch (lib) {
-	case LIB_OPENSSL:
-		f[0] = (struct lib_func){ CALL_SSL_READ, skel->progs.SSL_read_entry, rw };
-		f[1] = (struct lib_func){ CALL_SSL_WRITE, skel->progs.SSL_write_entry, rw };
-		f[2] = (struct lib_func){ CALL_SSL_READ_EX, skel->progs.SSL_read_ex_entry, rw };
-		f[3] = (struct lib_func){ CALL_SSL_WRITE_EX, skel->progs.SSL_write_ex_entry, rw };
-		if (!opts.latency || !opts.handshake)
-			return 4;
-		f[4] = (struct lib_func){ CALL_SSL_DO_HANDSHAKE, skel->progs.SSL_do_handshake_entry,
-					  skel->progs.handshake_return };
-		return 5;
-	case LIB_GNUTLS:
-		f[0] = (struct lib_func){ CALL_GNUTLS_RECORD_RECV,
-					  skel->progs.gnutls_record_recv_entry, rw };
-		f[1] = (struct lib_func){ CALL_GNUTLS_RECORD_SEND,
-					  skel->progs.gnutls_record_send_entry, rw };
-		return 2;
-	default:
-		f[0] = (struct lib_func){ CALL_PR_READ, skel->progs.PR_Read_entry, rw };
-		f[1] = (struct lib_func){ CALL_PR_WRITE, skel->progs.PR_Write_entry, rw };
-		f[2] = (struct lib_func){ CALL_PR_RECV, skel->progs.PR_Recv_entry, rw };
-		f[3] = (struct lib_func){ CALL_PR_SEND, skel->progs.PR_Send_entry, rw };
-		return 4;
-	}
+	/* The handshake only with -l --handshake. */
+	if (lib == LIB_OPENSSL && !(opts.latency && opts.handshake))
+		n--;
+	memcpy(calls, v, n * sizeof(*v));
+	return n;
 }
 
-/* Probes on each function of lib that t has: how many, or -1 (said why). */
+/* Entry and return probes on each function of lib that t has: how many, or -1 (said why). */
 static int attach_lib(struct sslsniff_bpf *skel, enum ssl_lib lib, const struct utarget *t)
 {
-	struct lib_func f[5];
-	int i, n = lib_funcs(skel, lib, f), attached = 0;
+	const char *funcs[CALL_N];
+	uint64_t calls[CALL_N], cookies[CALL_N];
+	size_t i, n = lib_calls(lib, calls), found = 0;
 
 	for (i = 0; i < n; i++) {
-		const char *name = call_names[f[i].call];
-
-		if (ufuncs_each(t, name, NULL, NULL) <= 0)
+		if (ufuncs_each(t, call_names[calls[i]], NULL, NULL) <= 0)
 			continue;
-		/* The return probe first: an entry without it would leave calls pending. */
-		if (ulinks_add(&opts.links, uprobe_attach(f[i].ret, t, name, true)) ||
-		    ulinks_add(&opts.links, uprobe_attach(f[i].entry, t, name, false)))
-			return -1;
-		attached++;
+		funcs[found] = call_names[calls[i]];
+		cookies[found++] = calls[i];
 	}
-	if (!attached)
+	if (!found) {
 		fprintf(stderr, "%s: %s has no %s function to sniff\n",
 			program_invocation_short_name, t->path, lib_types[lib]);
-	return attached ? attached : -1;
+		return -1;
+	}
+	/* The return probes first: an entry without its return would leave calls pending. */
+	if (uprobes_attach(&opts.links, skel->progs.call_return, t, funcs, cookies, found, true) ||
+	    uprobes_attach(&opts.links, skel->progs.call_entry, t, funcs, cookies, found, false))
+		return -1;
+	return found;
 }
 
 /* Each library type not left out, found for pid (-1: the system's); how many attached, or -1. */
@@ -360,6 +344,9 @@ int main(int argc, char **argv)
 	if (!skel)
 		return 1;
 	skel->rodata->max_buffer_size = opts.max_buffer_size;
+	/* One link per library and direction where the kernel has uprobe_multi: a fast stop. */
+	uprobe_multi_prepare(skel->progs.call_entry);
+	uprobe_multi_prepare(skel->progs.call_return);
 	err = tool_run_events(&(struct tool_events){
 		.skel = skel->skeleton,
 		.row = ssl_row,
