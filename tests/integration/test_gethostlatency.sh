@@ -22,8 +22,9 @@ wait_for "$TMP/out" "gh_$u .* $ip\$" 5
 sleep 0.2
 stop_tool INT
 check "stops with status 0" test $? = 0
-check_path "uprobes and uretprobes on the three functions, ring buffer" "$TMP/out.err" \
-	getaddrinfo=uprobe gethostbyname=uprobe gethostbyname2=uprobe buffer=ringbuf core=cut
+check_path "uprobe_multi links on the three functions, ring buffer" "$TMP/out.err" \
+	getaddrinfo=uprobe_multi gethostbyname=uprobe_multi gethostbyname2=uprobe_multi \
+	buffer=ringbuf core=cut
 check "header TIME PID COMM LATms HOST" grep -qE '^TIME +PID +COMM +LATms +HOST$' "$TMP/out"
 pid=$(cat "$TMP/pid")
 got=$(awk -v c="gh_$u" '$3 == c { print $1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/, $2, $5 }' \
@@ -31,15 +32,16 @@ got=$(awk -v c="gh_$u" '$3 == c { print $1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$
 check "each lookup: time of day, the PID and the exact host, in order" \
 	test "$got" = "1 $pid localhost 1 $pid localhost 1 $pid $ip "
 
-# --- --json, perf buffer: function, success, latency against the caller's measure ---------
-BPFSCOPE_AVOID=ringbuf start_tool "$TMP/out" gethostlatency -v --json ||
+# --- --json, perf buffer, a uprobe each: function, success, latency against the caller's measure ---------
+BPFSCOPE_AVOID=ringbuf,uprobe_multi start_tool "$TMP/out" gethostlatency -v --json ||
 	bail_out "gethostlatency --json starts" "$(cat "$TMP/out.err")"
 "$TMP/lookup" "gj_$u" "$TMP/pid" - getaddrinfo:localhost gethostbyname:localhost \
 	"gethostbyname2:$ip" "numeric:nx-$u.invalid" >"$TMP/measured"
 wait_for "$TMP/out" "nx-$u" 5
 sleep 0.2
 stop_tool INT
-check_path "BPFSCOPE_AVOID=ringbuf: the perf buffer" "$TMP/out.err" buffer=perfbuf
+check_path "BPFSCOPE_AVOID=ringbuf,uprobe_multi: the perf buffer, a uprobe per function" \
+	"$TMP/out.err" buffer=perfbuf getaddrinfo=uprobe gethostbyname=uprobe gethostbyname2=uprobe
 pid=$(cat "$TMP/pid")
 got=$(jq -r --arg c "gj_$u" 'select(.comm == $c) | "\(.func) \(.host) \(.ok) \(.pid) \(.tid)"' \
 	"$TMP/out" | tr '\n' ' ')

@@ -53,7 +53,12 @@ static __always_inline int on_lookup(const char *host, __u32 func)
 	return 0;
 }
 
-static __always_inline int on_return(void *ctx, bool ok)
+/*
+ * getaddrinfo() returns an int, 0 on success (the upper half of the register
+ * is not part of it); gethostbyname[2]() a pointer, NULL on failure.
+ */
+SEC("uretprobe")
+int BPF_KRETPROBE(lookup_return, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct gethost_event *e;
@@ -69,7 +74,7 @@ static __always_inline int on_return(void *ctx, bool ok)
 		e->pid = ids >> 32;
 		e->tid = (__u32)ids;
 		e->func = p->func;
-		e->ok = ok;
+		e->ok = p->func == FUNC_GETADDRINFO ? (int)ret == 0 : ret != 0;
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		__builtin_memcpy(e->host, p->host, sizeof(e->host));
 		event_submit(ctx, e, sizeof(*e));
@@ -78,35 +83,11 @@ static __always_inline int on_return(void *ctx, bool ok)
 	return 0;
 }
 
+/* The host name is the first argument of all three; the cookie says which function it is. */
 SEC("uprobe")
-int BPF_KPROBE(getaddrinfo_entry, const char *node)
+int BPF_KPROBE(lookup_entry, const char *host)
 {
-	return on_lookup(node, FUNC_GETADDRINFO);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(gethostbyname_entry, const char *name)
-{
-	return on_lookup(name, FUNC_GETHOSTBYNAME);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(gethostbyname2_entry, const char *name)
-{
-	return on_lookup(name, FUNC_GETHOSTBYNAME2);
-}
-
-/* getaddrinfo() returns an int, 0 on success: the upper half of the register is not part of it. */
-SEC("uretprobe")
-int BPF_KRETPROBE(getaddrinfo_return, long ret)
-{
-	return on_return(ctx, (int)ret == 0);
-}
-
-SEC("uretprobe")
-int BPF_KRETPROBE(gethostbyname_return, void *ret)
-{
-	return on_return(ctx, ret != NULL);
+	return on_lookup(host, bpf_get_attach_cookie(ctx));
 }
 
 char LICENSE[] SEC("license") = "GPL";

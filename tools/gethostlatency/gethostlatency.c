@@ -62,34 +62,33 @@ static void host_row(struct row *r, const void *rec)
 	row_bool(r, NULL, "ok", 0, e->ok);
 }
 
-/* Entry and return probes on each of the three functions t has; how many, or -1. */
+/* Entry and return probes on each of the three functions t has. */
 static int attach_target(struct gethostlatency_bpf *skel, const struct utarget *t)
 {
-	struct bpf_program *entry[FUNC_N] = { skel->progs.getaddrinfo_entry,
-					      skel->progs.gethostbyname_entry,
-					      skel->progs.gethostbyname2_entry };
-	struct bpf_program *ret[FUNC_N] = { skel->progs.getaddrinfo_return,
-					    skel->progs.gethostbyname_return,
-					    skel->progs.gethostbyname_return };
+	const char *funcs[FUNC_N];
+	uint64_t cookies[FUNC_N];
 	int i, n = 0;
 
 	for (i = 0; i < FUNC_N; i++) {
-		if (ufuncs_each(t, func_names[i], NULL, NULL) <= 0) {
-			if (common_opts.verbose)
-				fprintf(stderr, "%s: %s has no %s\n", program_invocation_short_name,
-					t->path, func_names[i]);
-			continue;
+		if (ufuncs_each(t, func_names[i], NULL, NULL) > 0) {
+			funcs[n] = func_names[i];
+			cookies[n++] = i;
+		} else if (common_opts.verbose) {
+			fprintf(stderr, "%s: %s has no %s\n", program_invocation_short_name,
+				t->path, func_names[i]);
 		}
-		/* The return probe first: an entry without it would keep lookups pending. */
-		if (ulinks_add(&opts.links, uprobe_attach(ret[i], t, func_names[i], true)) ||
-		    ulinks_add(&opts.links, uprobe_attach(entry[i], t, func_names[i], false)))
-			return -1;
-		n++;
 	}
-	if (!n)
+	if (!n) {
 		fprintf(stderr, "%s: %s has none of getaddrinfo, gethostbyname, gethostbyname2\n",
 			program_invocation_short_name, t->path);
-	return n ? n : -1;
+		return -1;
+	}
+	/* The return probes first: an entry without its return would keep lookups pending. */
+	return uprobes_attach(&opts.links, skel->progs.lookup_return, t, funcs, cookies, n, true) ||
+			       uprobes_attach(&opts.links, skel->progs.lookup_entry, t, funcs,
+					      cookies, n, false)
+		       ? -1
+		       : n;
 }
 
 /* Without -p, the system's libc for every process; with -p, each process's own. */
@@ -126,6 +125,9 @@ int main(int argc, char **argv)
 	skel = TOOL_OPEN(gethostlatency_bpf);
 	if (!skel)
 		return 1;
+	/* One link per libc and direction where the kernel has uprobe_multi: a fast stop. */
+	uprobe_multi_prepare(skel->progs.lookup_entry);
+	uprobe_multi_prepare(skel->progs.lookup_return);
 	err = tool_run_events(&(struct tool_events){
 		.skel = skel->skeleton,
 		.row = host_row,
