@@ -137,6 +137,52 @@ check "--json -u: the client's write and read with call, PID, LEN, UID and data"
 if grep -q "sv_$u" "$TMP/out"; then fail "-u UID drops root's server" "shown"
 else ok "-u UID drops root's server"; fi
 
+# --- GnuTLS and NSPR (a client and a file through the helper) ----------------------------
+if ! cc -O1 -o "$TMP/peers" "$TOP/tests/integration/helpers/sslsniff_peers.c" -I/usr/include/nspr \
+	-lgnutls -lnspr4 2>/dev/null; then
+	skip "GnuTLS and NSS calls" "the helper does not build (libgnutls28-dev, libnspr4-dev)"
+elif start_tool "$TMP/out" sslsniff --json -o -v; then
+	port=$((20000 + RANDOM % 20000))
+	rm -f "$TMP/srv.in" && mkfifo "$TMP/srv.in"
+	"$TMP/sv_$u" s_server -accept "127.0.0.1:$port" -key "$TMP/key.pem" -cert "$TMP/cert.pem" \
+		-naccept 1 -quiet <"$TMP/srv.in" >"$TMP/srv.out" 2>&1 &
+	SRV=$!
+	exec 7>"$TMP/srv.in"
+	for ((i = 0; i < 50; i++)); do
+		ss -ltn "sport = :$port" | grep -q LISTEN && break
+		sleep 0.05
+	done
+	"$TMP/peers" gnutls "$port" "gnu_${u}_up"$'\n' >"$TMP/gnu.out" &
+	gnu=$!
+	wait_for "$TMP/srv.out" "gnu_${u}_up" 5
+	printf 'gnu_%s_down\n' "$u" >&7
+	wait "$gnu"
+	check "the GnuTLS client got the reply" grep -q "gnu_${u}_down" "$TMP/gnu.out"
+	"$TMP/peers" nspr "$TMP/nspr.file" "nspr_$u" >"$TMP/nspr.pid"
+	wait_for "$TMP/out" "nspr_$u" 5
+	sleep 0.3
+	stop_tool INT
+	exec 7>&-
+	kill "$SRV" 2>/dev/null
+	wait "$SRV" 2>/dev/null
+	check_path "-o: no OpenSSL probe; gnutls_record_send and PR_Write probed" "$TMP/out.err" \
+		SSL_write=- gnutls_record_send=uprobe_multi PR_Write=uprobe_multi
+	pid=$(head -n 1 "$TMP/gnu.out")
+	got=$(jq -r --arg p "$pid" 'select(.pid == ($p | tonumber)) | "\(.func) \(.call) \(.len) \(.data)"' \
+		"$TMP/out" | tr '\n' '|')
+	check "GnuTLS: the client's record send and receive, LEN and data" test "$got" = \
+		"WRITE/SEND gnutls_record_send $((${#u} + 8)) gnu_${u}_up||READ/RECV gnutls_record_recv $((${#u} + 10)) gnu_${u}_down||"
+	pid=$(head -n 1 "$TMP/nspr.pid")
+	got=$(jq -r --arg p "$pid" 'select(.pid == ($p | tonumber)) | "\(.func) \(.call) \(.len) \(.data)"' \
+		"$TMP/out" | tr '\n' '|')
+	check "NSS: PR_Write and PR_Read of the marked data (NSPR file I/O shows too)" test "$got" = \
+		"WRITE/SEND PR_Write $((${#u} + 5)) nspr_$u|READ/RECV PR_Read $((${#u} + 5)) nspr_$u|"
+	if grep -q "\"SSL_" "$TMP/out"; then fail "-o leaves OpenSSL calls out" "shown"
+	else ok "-o leaves OpenSSL calls out"; fi
+else
+	fail "sslsniff -o starts" "$(cat "$TMP/out.err")"
+fi
+
 # --- bad input ----------------------------------------------------------------------------
 out=$("$BIN/sslsniff" --max-buffer-size 16385 2>&1)
 check "--max-buffer-size above 16384 is rejected in one line" test "$(wc -l <<<"$out")" = 1
