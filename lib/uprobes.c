@@ -355,6 +355,19 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name)
 	return off;
 }
 
+/* One line: why a probe could not be attached, naming the missing facility where it is that. */
+static void attach_failed(const char *kind, const char *func, const struct utarget *t, int err)
+{
+	if (access("/sys/bus/event_source/devices/uprobe", F_OK))
+		fprintf(stderr,
+			"%s: cannot attach a %s to %s: this kernel has no uprobes "
+			"(CONFIG_UPROBE_EVENTS)\n",
+			program_invocation_short_name, kind, func);
+	else
+		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
+			program_invocation_short_name, kind, func, t->path, strerror(err));
+}
+
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret)
 {
@@ -366,8 +379,7 @@ struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t
 		return NULL;
 	link = bpf_program__attach_uprobe(prog, ret, t->pid, t->attach, off);
 	if (!link) {
-		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
-			program_invocation_short_name, kind, func, t->path, strerror(errno));
+		attach_failed(kind, func, t, errno);
 		return NULL;
 	}
 	/* "TOOL: TARGET via KIND", as lib/probe.c says it (tests/paths.sh reads it). */
@@ -530,8 +542,7 @@ static int attach_multi(struct ulinks *l, struct bpf_program *prog, const struct
 	attr.pid = t->pid > 0 ? t->pid : 0;
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 	if (fd < 0)
-		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
-			program_invocation_short_name, kind, funcs[0], t->path, strerror(errno));
+		attach_failed(kind, funcs[0], t, errno);
 	else
 		say_attached(funcs, n, kind, t);
 out:
@@ -557,9 +568,7 @@ int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utar
 		uo.bpf_cookie = cookies[i];
 		link = bpf_program__attach_uprobe_opts(prog, t->pid, t->attach, off, &uo);
 		if (!link) {
-			fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
-				program_invocation_short_name, ret ? "uretprobe" : "uprobe",
-				funcs[i], t->path, strerror(errno));
+			attach_failed(ret ? "uretprobe" : "uprobe", funcs[i], t, errno);
 			return -1;
 		}
 		if (ulinks_add(l, link))
