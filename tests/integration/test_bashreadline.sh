@@ -28,14 +28,16 @@ check_path "a uretprobe on readline, ring buffer" "$TMP/out.err" readline=uretpr
 check "header TIME PID COMMAND" grep -qE '^TIME +PID +COMMAND$' "$TMP/out"
 check "the typed line, exactly, with the shell's PID and the time of day" \
 	grep -qxE "[0-9]{2}:[0-9]{2}:[0-9]{2} +$pid +echo one_$u \"two  spaces\" \\| cat >/dev/null" "$TMP/out"
-if grep -qxF -- "$(grep -m1 " $pid " "$TMP/out" | cut -c1-8) $(printf '%-7s' "$pid") : ctl_$u \\x1b[31mred\\x01" "$TMP/out" &&
-	! grep -q $'\033' "$TMP/out"; then
+# COMMAND: what follows TIME (9 columns) and PID (7), each with its separator.
+command_of() { grep -E "^[0-9:]{8} +$1 " "$TMP/out" | sed -E 's/^.{9} .{7} //'; }
+if command_of "$pid" | grep -qxF -- ": ctl_$u \\x1b[31mred\\x01" && ! grep -q $'\033' "$TMP/out"; then
 	ok "control bytes typed in (ESC, ^A) are escaped"
 else
 	fail "control bytes typed in (ESC, ^A) are escaped" "$(grep -a "ctl_$u" "$TMP/out" | od -c | head -4)"
 fi
 check "three lines from the shell, the last its exit" \
-	test "$(grep -cE "^[0-9:]+ +$pid " "$TMP/out") $(grep -E " $pid " "$TMP/out" | tail -n 1 | cut -c18-)" = "3 exit 0"
+	test "$(command_of "$pid" | wc -l) $(command_of "$pid" | tail -n 1)" = "3 exit 0"
+check "TIME is 9 columns wide, as upstream's" grep -qE '^TIME      PID     COMMAND$' "$TMP/out"
 
 # --- -p, --json, perf buffer --------------------------------------------------------------
 # The target shell is started on its pty first and waits until the tool is attached.

@@ -47,8 +47,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static void line_row(struct row *r, const void *rec)
 {
 	const struct readline_event *e = rec;
+	char hms[16] = "";
 
-	row_hms(r, "TIME");
+	/* As libbpf-tools and BCC: a 9-column TIME (row_hms has 8). */
+	row_str(r, "TIME", "time", -9, r->mode == ROW_HEADER ? hms : time_hms(hms, sizeof(hms)),
+		sizeof(hms));
 	row_uint(r, "PID", "pid", -7, e->pid);
 	row_str(r, "COMMAND", "command", 0, e->line, sizeof(e->line));
 	row_str(r, NULL, "comm", 0, e->comm, sizeof(e->comm));
