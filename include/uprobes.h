@@ -79,9 +79,9 @@ struct bpf_link *usdt_attach(struct bpf_program *prog, const struct utarget *t,
 
 /*
  * The links a tool attached itself.  Each perf-event uprobe's removal waits
- * for the kernel (~0.1 s each here, serialised): ulinks_destroy removes them
- * from parallel threads; a uprobe_multi link (uprobes_attach) removes all of
- * its probes with one wait.
+ * for the kernel (~0.1 s each here, mostly serialised): ulinks_destroy removes
+ * them from parallel threads (26 probes: 1.8 s instead of 2.6 s); a
+ * uprobe_multi link (uprobes_attach) removes all of its probes with one wait.
  */
 struct ulinks {
 	struct bpf_link **v;
