@@ -3,16 +3,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
 #include "elfsyms.h"
+#include "probe.h"
 #include "ldcache.h"
 #include "shared.h"
 #include "untrusted.h"
@@ -374,6 +378,19 @@ uint64_t ufunc_offset(const struct utarget *t, const char *name)
 	return off;
 }
 
+/* One line: why a probe could not be attached, naming the missing facility where it is that. */
+static void attach_failed(const char *kind, const char *func, const struct utarget *t, int err)
+{
+	if (access("/sys/bus/event_source/devices/uprobe", F_OK))
+		fprintf(stderr,
+			"%s: cannot attach a %s to %s: this kernel has no uprobes "
+			"(CONFIG_UPROBE_EVENTS)\n",
+			program_invocation_short_name, kind, func);
+	else
+		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
+			program_invocation_short_name, kind, func, t->path, strerror(err));
+}
+
 struct bpf_link *uprobe_attach(struct bpf_program *prog, const struct utarget *t, const char *func,
 			       bool ret)
 {
@@ -390,8 +407,7 @@ struct bpf_link *uprobe_attach_at(struct bpf_program *prog, const struct utarget
 
 	link = bpf_program__attach_uprobe(prog, ret, t->pid, t->attach, off);
 	if (!link) {
-		fprintf(stderr, "%s: cannot attach a %s to %s in %s: %s\n",
-			program_invocation_short_name, kind, func, t->path, strerror(errno));
+		attach_failed(kind, func, t, errno);
 		return NULL;
 	}
 	/* "TOOL: TARGET via KIND", as lib/probe.c says it (tests/paths.sh reads it). */
@@ -423,4 +439,169 @@ struct bpf_link *usdt_attach(struct bpf_program *prog, const struct utarget *t,
 		fprintf(stderr, "%s: %s:%s via usdt\n%s: usdt: %s\n", program_invocation_short_name,
 			provider, name, program_invocation_short_name, t->attach);
 	return link;
+}
+
+int ulinks_add(struct ulinks *l, struct bpf_link *link)
+{
+	struct bpf_link **v;
+
+	if (!link)
+		return -1;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v) {
+		bpf_link__destroy(link);
+		return -1;
+	}
+	l->v = v;
+	l->v[l->n++] = link;
+	return 0;
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+#define ULINKS_THREADS 32
+
+void ulinks_destroy(struct ulinks *l)
+{
+	pthread_t th[ULINKS_THREADS];
+	bool started[ULINKS_THREADS];
+	size_t i, k, batch;
+
+	for (i = 0; i < l->n; i += batch) {
+		batch = l->n - i < ULINKS_THREADS ? l->n - i : ULINKS_THREADS;
+		for (k = 0; k < batch; k++) {
+			started[k] = !pthread_create(&th[k], NULL, destroy_link, l->v[i + k]);
+			if (!started[k])
+				bpf_link__destroy(l->v[i + k]);
+		}
+		for (k = 0; k < batch; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+		}
+	}
+	for (i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
+	free(l->v);
+	free(l->fds);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Linux 6.6 UAPI (the system's headers may be older). */
+#define UPROBE_MULTI_ATTACH_TYPE 48 /* BPF_TRACE_UPROBE_MULTI */
+#define UPROBE_MULTI_RETURN	 1u /* BPF_F_UPROBE_MULTI_RETURN */
+
+struct uprobe_multi_attr {
+	uint32_t prog_fd;
+	uint32_t target_fd;
+	uint32_t attach_type;
+	uint32_t flags;
+	uint64_t path;
+	uint64_t offsets;
+	uint64_t ref_ctr_offsets;
+	uint64_t cookies;
+	uint32_t cnt;
+	uint32_t multi_flags;
+	uint32_t pid;
+	uint32_t pad[9]; /* the rest of the link_create union, zeroed */
+};
+
+bool uprobe_multi_prepare(struct bpf_program *prog)
+{
+	if (hook_avoided("uprobe_multi") || hook_avoided("uprobe") ||
+	    !probe_btf_type("bpf_uprobe_multi_link"))
+		return false;
+	return !bpf_program__set_expected_attach_type(prog, UPROBE_MULTI_ATTACH_TYPE);
+}
+
+static int fds_add(struct ulinks *l, int fd)
+{
+	int *fds = realloc(l->fds, (l->nfds + 1) * sizeof(*fds));
+
+	if (!fds) {
+		close(fd);
+		return -1;
+	}
+	l->fds = fds;
+	l->fds[l->nfds++] = fd;
+	return 0;
+}
+
+static void say_attached(const char *const *funcs, size_t n, const char *kind,
+			 const struct utarget *t)
+{
+	size_t i;
+
+	if (!common_opts.verbose)
+		return;
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s: %s via %s\n", program_invocation_short_name, funcs[i], kind);
+	fprintf(stderr, "%s: %s: %s (%zu functions)\n", program_invocation_short_name, kind,
+		t->attach, n);
+}
+
+static int attach_multi(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+			const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+{
+	const char *kind = ret ? "uretprobe_multi" : "uprobe_multi";
+	struct uprobe_multi_attr attr;
+	uint64_t *offs = calloc(n ? n : 1, sizeof(*offs));
+	size_t i;
+	int fd = -1;
+
+	for (i = 0; offs && i < n; i++) {
+		offs[i] = ufunc_offset(t, funcs[i]);
+		if (!offs[i])
+			goto out;
+	}
+	if (!offs)
+		goto out;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = bpf_program__fd(prog);
+	attr.attach_type = UPROBE_MULTI_ATTACH_TYPE;
+	attr.path = (uintptr_t)t->attach;
+	attr.offsets = (uintptr_t)offs;
+	attr.cookies = (uintptr_t)cookies;
+	attr.cnt = n;
+	attr.multi_flags = ret ? UPROBE_MULTI_RETURN : 0;
+	attr.pid = t->pid > 0 ? t->pid : 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		attach_failed(kind, funcs[0], t, errno);
+	else
+		say_attached(funcs, n, kind, t);
+out:
+	free(offs);
+	return fd < 0 ? -1 : fds_add(l, fd);
+}
+
+int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+		   const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo);
+	struct bpf_link *link;
+	uint64_t off;
+	size_t i;
+
+	if (bpf_program__expected_attach_type(prog) == UPROBE_MULTI_ATTACH_TYPE)
+		return attach_multi(l, prog, t, funcs, cookies, n, ret);
+	for (i = 0; i < n; i++) {
+		off = ufunc_offset(t, funcs[i]);
+		if (!off)
+			return -1;
+		uo.retprobe = ret;
+		uo.bpf_cookie = cookies[i];
+		link = bpf_program__attach_uprobe_opts(prog, t->pid, t->attach, off, &uo);
+		if (!link) {
+			attach_failed(ret ? "uretprobe" : "uprobe", funcs[i], t, errno);
+			return -1;
+		}
+		if (ulinks_add(l, link))
+			return -1;
+		say_attached(funcs + i, 1, ret ? "uretprobe" : "uprobe", t);
+	}
+	return 0;
 }
