@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [-r REPS] [SCENARIO...]
 #   scenarios: opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs
-#              biolatency biosnoop memleak profile49 profile999 lost startup
+#              biolatency biosnoop memleak gethostlatency profile49 profile999 lost startup
 #   -r sets the rounds of every scenario; by default each has its own: more where
 #   the tool's cost is small beside the noise of the operation (exec, I/O).
 #
@@ -27,7 +27,7 @@ while getopts r: o; do
 done
 shift $((OPTIND - 1))
 scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
-	biosnoop memleak profile49 profile999 lost startup}
+	biosnoop memleak gethostlatency profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
 mkdir -p "$OUT"
 RAW=$OUT/raw.jsonl
@@ -272,6 +272,11 @@ BT
 			'^Attaching' "$BIN/memleak -s 1 -p {PID}" '' '' '^Attaching' "$TMP/memleak.bt"
 		pid_scenario memleak-s100 7 200000 "malloc 200000" \
 			'^Attaching' "$BIN/memleak -s 100 -p {PID}" '' '' '' '' ;;
+	gethostlatency)
+		# getaddrinfo("localhost") calls: a uprobe and a uretprobe each.
+		scenario gethostlatency 7 20000 "$S resolve 20000" \
+			'^TIME' "$BIN/gethostlatency" '^TIME' /usr/sbin/gethostlatency \
+			'^Tracing' /usr/sbin/gethostlatency.bt ;;
 	softirqs)
 		# Loopback TCP round trips: NET_RX (and timer) softirqs; bpftrace has no softirqs script.
 		scenario softirqs 9 100000 "taskset -c $(($(nproc) - 1)) $S tcp 100000" \
