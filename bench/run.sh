@@ -26,6 +26,8 @@ while getopts r: o; do
 	esac
 done
 shift $((OPTIND - 1))
+all_scenarios=${*:+}
+[ $# -gt 0 ] || all_scenarios=1
 scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
 	biosnoop memleak gethostlatency profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
@@ -322,4 +324,5 @@ BT
 		done ;;
 	esac
 done
-python3 "$TOP/bench/report.py" "$RAW" "$OUT/results.json" "$TOP/README.md"
+# Only a run of every scenario rewrites the README's table.
+python3 "$TOP/bench/report.py" "$RAW" "$OUT/results.json" ${all_scenarios:+"$TOP/README.md"}
