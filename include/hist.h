@@ -35,6 +35,15 @@ int hist_read_percpu_delta(int map_fd, size_t value_size, uint64_t *slots, uint6
 			   int nslots);
 
 /*
+ * The interval of a tool whose output is one row of per-CPU counters (vfsstat,
+ * dcstat): their growth since the last call into now (prev: the totals then),
+ * printed by row with now as its record.  0, or -1 after a one-line message.
+ */
+struct row;
+int hist_print_counters(int map_fd, size_t value_size, uint64_t *now, uint64_t *prev, int n,
+			void (*row)(struct row *r, const void *rec));
+
+/*
  * Histograms (or counters) kept per key in a BPF hash map (BPF_MAP_TYPE_HASH
  * or LRU_HASH): one per disk, per process, per flow.  hist_drain moves every
  * entry out of the map into records of the caller's layout, so each call

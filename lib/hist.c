@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "hist.h"
 #include "output.h"
+#include "row.h"
 #include "shared.h"
 
 #define BAR_WIDTH_NARROW 40
@@ -194,6 +195,19 @@ int hist_read_percpu_delta(int map_fd, size_t value_size, uint64_t *slots, uint6
 out:
 	free(percpu);
 	return err;
+}
+
+int hist_print_counters(int map_fd, size_t value_size, uint64_t *now, uint64_t *prev, int n,
+			void (*row)(struct row *r, const void *rec))
+{
+	int err = hist_read_percpu_delta(map_fd, value_size, now, prev, n);
+
+	if (err) {
+		cli_warn("cannot read the counts: %s", strerror(-err));
+		return -1;
+	}
+	row_print(row, now);
+	return 0;
 }
 
 /* Keys compared as native __u32 words in order, then any bytes left over. */

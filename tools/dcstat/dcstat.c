@@ -88,16 +88,9 @@ static int print_interval(void *ctx)
 	struct dcstat_bpf *skel = ctx;
 	static uint64_t prev[DC_MAX];
 	uint64_t n[DC_MAX];
-	int err;
 
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.counts), sizeof(struct dc_counts), n,
-				     prev, DC_MAX);
-	if (err) {
-		cli_warn("cannot read the counts: %s", strerror(-err));
-		return -1;
-	}
-	row_print(stats_row, n);
-	return 0;
+	return hist_print_counters(bpf_map__fd(skel->maps.counts), sizeof(struct dc_counts), n,
+				   prev, DC_MAX, stats_row);
 }
 
 /*

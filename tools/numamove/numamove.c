@@ -71,16 +71,9 @@ static int print_interval(void *ctx)
 	struct numamove_bpf *skel = ctx;
 	static uint64_t prev[2];
 	uint64_t n[2];
-	int err;
 
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.counts), sizeof(struct numa_count), n,
-				     prev, 2);
-	if (err) {
-		cli_warn("cannot read the migration counts: %s", strerror(-err));
-		return -1;
-	}
-	row_print(numa_row, n);
-	return 0;
+	return hist_print_counters(bpf_map__fd(skel->maps.counts), sizeof(struct numa_count), n,
+				   prev, 2, numa_row);
 }
 
 /* Nodes in a list such as "0", "0-1" or "0,2-3"; 0 if it cannot be read. */

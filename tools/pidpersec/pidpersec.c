@@ -59,16 +59,9 @@ static int print_interval(void *ctx)
 	struct pidpersec_bpf *skel = ctx;
 	static uint64_t prev;
 	uint64_t forks;
-	int err;
 
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.forks), sizeof(struct fork_count),
-				     &forks, &prev, 1);
-	if (err) {
-		cli_warn("cannot read the fork counts: %s", strerror(-err));
-		return -1;
-	}
-	row_print(rate_row, &forks);
-	return 0;
+	return hist_print_counters(bpf_map__fd(skel->maps.forks), sizeof(struct fork_count), &forks,
+				   &prev, 1, rate_row);
 }
 
 int main(int argc, char **argv)

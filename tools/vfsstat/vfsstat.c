@@ -83,16 +83,9 @@ static int print_interval(void *ctx)
 	struct vfsstat_bpf *skel = ctx;
 	static uint64_t prev[VFS_MAX];
 	uint64_t n[VFS_MAX];
-	int err;
 
-	err = hist_read_percpu_delta(bpf_map__fd(skel->maps.counts), sizeof(struct vfs_counts), n,
-				     prev, VFS_MAX);
-	if (err) {
-		cli_warn("cannot read the counts: %s", strerror(-err));
-		return -1;
-	}
-	row_print(stats_row, n);
-	return 0;
+	return hist_print_counters(bpf_map__fd(skel->maps.counts), sizeof(struct vfs_counts), n,
+				   prev, VFS_MAX, stats_row);
 }
 
 /*
