@@ -43,6 +43,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_shown(const char *arg);
 /* "invalid value 'ARG' for OPT: WHY" (ARG as cli_shown), exit 2. */
 noreturn void cli_bad_value(const char *opt, const char *arg, const char *why);
+/* The index of arg among names[0..n), else "... not one of NAME, NAME, ..." (exit 2). */
+size_t cli_parse_choice(const char *opt, const char *arg, const char *const *names, size_t n);
 
 /*
  * Value parsers: decimal digits only (no sign unless min < 0, no spaces, no

@@ -140,6 +140,20 @@ void cli_bad_value(const char *opt, const char *arg, const char *why)
 	cli_usage_error("invalid value '%s' for %s: %s", cli_shown(arg), opt, why);
 }
 
+size_t cli_parse_choice(const char *opt, const char *arg, const char *const *names, size_t n)
+{
+	char why[512] = "not one of ";
+	size_t i, len = strlen(why);
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(arg, names[i]))
+			return i;
+		len += snprintf(why + len, len < sizeof(why) ? sizeof(why) - len : 0, "%s%s",
+				i ? ", " : "", names[i]);
+	}
+	cli_bad_value(opt, arg, why);
+}
+
 /*
  * getopt and argp write their own errors ("unrecognized option '--x'", which
  * echoes what was typed, newlines and all) and argp follows each with a

@@ -48,18 +48,11 @@ static const char doc[] =
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	static const char *const names[] = { "all", "io", "bytes", "time" };
-	size_t i;
-
 	(void)state;
 	if (key != 's')
 		return ARGP_ERR_UNKNOWN;
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!strcmp(arg, names[i])) {
-			opts.sort = i;
-			return 0;
-		}
-	}
-	cli_bad_value("-s", arg, "not one of all, io, bytes, time");
+	opts.sort = cli_parse_choice("-s", arg, names, ARRAY_SIZE(names));
+	return 0;
 }
 
 /* A row as hist_drain lays it out: the map's key, then its value. */

@@ -64,20 +64,10 @@ static const char doc[] =
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	size_t i;
-
 	(void)state;
 	switch (key) {
 	case 's':
-		for (i = 0; i < ARRAY_SIZE(sort_names); i++) {
-			if (!strcmp(arg, sort_names[i])) {
-				sort_by = i;
-				return 0;
-			}
-		}
-		cli_bad_value(
-			"-s", arg,
-			"expected pid, uid, cmd, hits, misses, dirties, read_hit or write_hit");
+		sort_by = cli_parse_choice("-s", arg, sort_names, ARRAY_SIZE(sort_names));
 		return 0;
 	case OPT_REVERSE:
 		sort_reverse = true;

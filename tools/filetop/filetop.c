@@ -51,21 +51,14 @@ static const char doc[] =
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	static const char *const names[] = { "all", "reads", "writes", "rbytes", "wbytes" };
-	size_t i;
-
 	(void)state;
 	switch (key) {
 	case 'a':
 		opts.all = true;
 		return 0;
 	case 's':
-		for (i = 0; i < ARRAY_SIZE(names); i++) {
-			if (!strcmp(arg, names[i])) {
-				opts.sort = i;
-				return 0;
-			}
-		}
-		cli_bad_value("-s", arg, "not one of all, reads, writes, rbytes, wbytes");
+		opts.sort = cli_parse_choice("-s", arg, names, ARRAY_SIZE(names));
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -54,21 +54,14 @@ static const char doc[] =
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	static const char *const names[] = { "all", "sent", "received" };
-	size_t i;
-
 	(void)state;
 	switch (key) {
 	case 'S':
 		opts.nosummary = true;
 		return 0;
 	case 's':
-		for (i = 0; i < ARRAY_SIZE(names); i++) {
-			if (!strcmp(arg, names[i])) {
-				opts.sort = i;
-				return 0;
-			}
-		}
-		cli_bad_value("-s", arg, "not one of all, sent, received");
+		opts.sort = cli_parse_choice("-s", arg, names, ARRAY_SIZE(names));
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
