@@ -145,6 +145,14 @@ static __always_inline __u32 task_tgid_in_tool_ns(struct task_struct *t)
 	return pid_nr_in_tool_ns(BPF_CORE_READ(t, group_leader, thread_pid));
 }
 
+/* The thread id of task t as the tool's PID namespace numbers it (0: not visible there). */
+static __always_inline __u32 task_tid_in_tool_ns(struct task_struct *t)
+{
+	if (!pidns_ino)
+		return BPF_CORE_READ(t, pid);
+	return pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
+}
+
 /* Does task t (not necessarily current, e.g. one being woken) pass the -p/-t filters? */
 static __always_inline bool filter_task(struct task_struct *t)
 {

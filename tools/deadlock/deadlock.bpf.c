@@ -15,6 +15,7 @@
 #include "deadlock.h"
 #define EVENT_MAX_SIZE (sizeof(struct deadlock_exit))
 #include "bpf/filter.bpf.h"
+#include "bpf/task.bpf.h"
 #include "bpf/stacks.bpf.h"
 
 #define CLONE_THREAD 0x00010000
@@ -240,38 +241,7 @@ int BPF_KPROBE(thread_create_enter)
 	return 0;
 }
 
-static __always_inline __u32 task_tid_in_tool_ns(struct task_struct *t)
-{
-	if (!pidns_ino)
-		return BPF_CORE_READ(t, pid);
-	return pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
-}
-
-SEC("tp_btf/task_newtask")
-int BPF_PROG(task_newtask_btf, struct task_struct *task, __u64 clone_flags)
-{
-	return on_new_task(ctx, clone_flags, task_tid_in_tool_ns(task));
-}
-
-SEC("raw_tp/task_newtask")
-int BPF_PROG(task_newtask_raw, struct task_struct *task, __u64 clone_flags)
-{
-	return on_new_task(ctx, clone_flags, task_tid_in_tool_ns(task));
-}
-
-/* The task:task_newtask record, unchanged since it was added in 3.1. */
-struct newtask_record {
-	__u64 common;
-	int pid;
-	char comm[TASK_COMM_LEN];
-	unsigned long clone_flags;
-};
-
-SEC("tracepoint/task/task_newtask")
-int task_newtask_tp(struct newtask_record *ctx)
-{
-	return on_new_task(ctx, ctx->clone_flags, pidns_ino ? 0 : ctx->pid);
-}
+TASK_NEWTASK_PROGS(on_new_task)
 
 /* The process has ended (its last thread): user space looks a last time and stops. */
 static __always_inline int on_process_exit(void *ctx, struct task_struct *task)
@@ -285,23 +255,6 @@ static __always_inline int on_process_exit(void *ctx, struct task_struct *task)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(sched_process_exit_btf, struct task_struct *task)
-{
-	return on_process_exit(ctx, task);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(sched_process_exit_raw, struct task_struct *task)
-{
-	return on_process_exit(ctx, task);
-}
-
-/* The classic record has no task: it is the current one. */
-SEC("tracepoint/sched/sched_process_exit")
-int sched_process_exit_tp(void *ctx)
-{
-	return on_process_exit(ctx, (struct task_struct *)bpf_get_current_task());
-}
+SCHED_PROCESS_EXIT_PROGS(on_process_exit)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -7,15 +7,15 @@
 
 #include "bpf/events.bpf.h"
 #include "bpf/filter.bpf.h"
+#include "bpf/task.bpf.h"
 #include "exitsnoop.h"
 
 const volatile bool filter_failed = false; /* -x: non-zero exit codes only */
 const volatile bool threaded = false;	   /* -T: every thread, not only group leaders */
 
 /* The tracepoint fires in do_exit() for the exiting task, which is current. */
-static __always_inline int on_task_exit(void *ctx)
+static __always_inline int on_task_exit(void *ctx, struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 ids, now;
 	__s32 code;
 	struct exit_event *e;
@@ -44,22 +44,6 @@ static __always_inline int on_task_exit(void *ctx)
 }
 
 /* Linux 6.18 added a second argument (group_dead); only the first is read. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(sched_process_exit_btf, struct task_struct *p)
-{
-	return on_task_exit(ctx);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(sched_process_exit_raw, struct task_struct *p)
-{
-	return on_task_exit(ctx);
-}
-
-SEC("tracepoint/sched/sched_process_exit")
-int sched_process_exit_tp(void *ctx)
-{
-	return on_task_exit(ctx);
-}
+SCHED_PROCESS_EXIT_PROGS(on_task_exit)
 
 char LICENSE[] SEC("license") = "GPL";

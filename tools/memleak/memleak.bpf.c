@@ -16,6 +16,7 @@
 #include "memleak.h"
 #define EVENT_MAX_SIZE (sizeof(struct memleak_event))
 #include "bpf/filter.bpf.h"
+#include "bpf/task.bpf.h"
 #include "bpf/stacks.bpf.h"
 
 const volatile __u64 min_size = 0;
@@ -304,24 +305,7 @@ static __always_inline int on_process_exit(void *ctx, struct task_struct *task)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(sched_process_exit_btf, struct task_struct *task)
-{
-	return on_process_exit(ctx, task);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(sched_process_exit_raw, struct task_struct *task)
-{
-	return on_process_exit(ctx, task);
-}
-
-/* The classic record has no task: it is the current one. */
-SEC("tracepoint/sched/sched_process_exit")
-int sched_process_exit_tp(void *ctx)
-{
-	return on_process_exit(ctx, (struct task_struct *)bpf_get_current_task());
-}
+SCHED_PROCESS_EXIT_PROGS(on_process_exit)
 
 /* --------------------------------------------------------- kernel mode */
 

@@ -17,14 +17,6 @@
 
 const volatile __u64 min_ns = MIN_US_DEFAULT * 1000ULL;
 
-/* The thread id of t as the tool's PID namespace numbers it (0: not visible there). */
-static __always_inline __u32 task_tid_in_tool_ns(struct task_struct *t)
-{
-	if (!pidns_ino)
-		return BPF_CORE_READ(t, pid);
-	return pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
-}
-
 /* next waited delta_ns; prev, which had the CPU, is current. */
 static __always_inline void report(void *ctx, struct task_struct *next, __u64 now, __u64 delta_ns)
 {

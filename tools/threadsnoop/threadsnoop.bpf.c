@@ -12,6 +12,7 @@
 
 #include "bpf/events.bpf.h"
 #include "bpf/filter.bpf.h"
+#include "bpf/task.bpf.h"
 #include "threadsnoop.h"
 
 #define CLONE_THREAD 0x00010000
@@ -23,14 +24,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } start_routine SEC(".maps");
-
-/* The new thread's id as the tool's PID namespace numbers it. */
-static __always_inline __u32 task_tid_in_tool_ns(struct task_struct *t)
-{
-	if (!pidns_ino)
-		return BPF_CORE_READ(t, pid);
-	return pid_nr_in_tool_ns(BPF_CORE_READ(t, thread_pid));
-}
 
 static __always_inline __u64 take_start_routine(void)
 {
@@ -67,32 +60,7 @@ static __always_inline int on_new_task(void *ctx, __u64 flags, __u32 tid)
 	return 0;
 }
 
-SEC("tp_btf/task_newtask")
-int BPF_PROG(task_newtask_btf, struct task_struct *task, __u64 clone_flags)
-{
-	return on_new_task(ctx, clone_flags, task_tid_in_tool_ns(task));
-}
-
-SEC("raw_tp/task_newtask")
-int BPF_PROG(task_newtask_raw, struct task_struct *task, __u64 clone_flags)
-{
-	return on_new_task(ctx, clone_flags, task_tid_in_tool_ns(task));
-}
-
-/* The task:task_newtask record, unchanged since it was added in 3.1. */
-struct newtask_record {
-	__u64 common;
-	int pid;
-	char comm[TASK_COMM_LEN];
-	unsigned long clone_flags;
-};
-
-/* The record has only the global tid: in a PID namespace the TID shows as 0 (unknown). */
-SEC("tracepoint/task/task_newtask")
-int task_newtask_tp(struct newtask_record *ctx)
-{
-	return on_new_task(ctx, ctx->clone_flags, pidns_ino ? 0 : ctx->pid);
-}
+TASK_NEWTASK_PROGS(on_new_task)
 
 /* pthread_create(thread, attr, start_routine, arg): attached by user space to libc. */
 SEC("uprobe")
