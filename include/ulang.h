@@ -40,8 +40,8 @@ int ulang_find_probe(struct utarget *t, const struct ulang *lang, pid_t pid, con
 /* Before load: tell include/bpf/ulang.bpf.h where lang's names are.  0 or -1. */
 int ulang_set_args(struct bpf_object *obj, const struct ulang *lang);
 /*
- * Attach entry at each entry probe of lang in t, and ret (if not NULL) at
- * each return probe.  0, or -1 after a one-line message.
+ * Attach entry (if not NULL) at each entry probe of lang in t, and ret (if
+ * not NULL) at each return probe.  0, or -1 after a one-line message.
  */
 int ulang_attach(struct usdt_links *l, const struct ulang *lang, const struct utarget *t,
 		 struct bpf_program *entry, struct bpf_program *ret);

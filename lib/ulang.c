@@ -59,7 +59,7 @@ static const struct ulang langs[] = {
 	  -1,
 	  1,
 	  -1,
-	  { "python3", "libpython3", "python" },
+	  { "python3", "libpython3", "/usr/bin/python3", "python" },
 	  NULL },
 	{ "ruby",
 	  "ruby",
@@ -204,7 +204,7 @@ static int attach_all(struct usdt_links *l, const struct ulang *lang, const stru
 int ulang_attach(struct usdt_links *l, const struct ulang *lang, const struct utarget *t,
 		 struct bpf_program *entry, struct bpf_program *ret)
 {
-	if (attach_all(l, lang, t, entry, lang->entry))
+	if (entry && attach_all(l, lang, t, entry, lang->entry))
 		return -1;
 	return ret ? attach_all(l, lang, t, ret, lang->ret) : 0;
 }

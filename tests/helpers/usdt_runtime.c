@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	long wait_ms = argc > 2 ? atol(argv[1]) : 0;
 	const char *mode = argc > 2 ? argv[2] : "";
 
-	if (!strcmp(mode, "python") && argc == 7) {
+	if (!strcmp(mode, "python") && argc == 6) {
 		wait_enabled(&python_function__return_semaphore, wait_ms);
 		python_calls(argv[3], argv[4], atol(argv[5]));
 	} else if (!strcmp(mode, "java") && argc == 6) {
