@@ -70,9 +70,12 @@ touch "$TMP/go"
 wait $PYPID
 sleep 0.2
 stop_tool INT
+inner="-> $script.${m}_inner
+<- $script.${m}_inner"
 check "-M: only the inner calls, 3 entries and 3 returns at depth 1" \
-	test "$(flow "$TMP/out" $PYPID | sort | uniq -c | tr -s ' ')" = " 3 -> $script.${m}_inner
- 3 <- $script.${m}_inner"
+	test "$(flow "$TMP/out" $PYPID)" = "$inner
+$inner
+$inner"
 
 start_tool "$TMP/out" uflow -l python -C "${other%.py}" --json || bail_out "uflow -C starts" "$(cat "$TMP/out.err")"
 run_py "$script" "$TMP/go" 1
