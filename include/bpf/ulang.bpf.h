@@ -38,8 +38,10 @@ static __always_inline void ulang_read_arg(struct pt_regs *ctx, int arg, int len
 	buf[len & (size - 1)] = '\0';
 }
 
+/* n zeroed first: it may be a hash key, and a shorter name must not keep a longer one's tail. */
 static __always_inline void ulang_read_name(struct pt_regs *ctx, struct ulang_name *n)
 {
+	__builtin_memset(n, 0, sizeof(*n));
 	ulang_read_arg(ctx, ulang_class_arg, ulang_class_len_arg, n->clazz, sizeof(n->clazz));
 	ulang_read_arg(ctx, ulang_method_arg, ulang_method_len_arg, n->method, sizeof(n->method));
 }

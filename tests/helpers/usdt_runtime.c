@@ -6,7 +6,7 @@
  * probes with the same arguments as the real ones, once a tracer has raised
  * the semaphore of the last probe of a pair (the one a tool attaches last;
  * CPython and PostgreSQL test theirs the same way), or after WAIT_MS anyway
- * (so a process a tool filters out still fires):
+ * (so a process a tool filters out still fires; see wait_enabled):
  *
  *	usdt_runtime WAIT_MS python FILE FUNC N   function__entry/return: FUNC, inside it "inner"
  *	usdt_runtime WAIT_MS java CLASS METHOD N  hotspot:method__entry/return (lengths, no NUL)
@@ -40,10 +40,19 @@ static void sleep_ms(long ms)
 		;
 }
 
+/*
+ * A probe placed at several sites is attached one site at a time, and the
+ * semaphore rises with the first: once it is up, give the rest a tenth of
+ * WAIT_MS to follow.
+ */
 static void wait_enabled(volatile unsigned short *sem, long wait_ms)
 {
-	for (; wait_ms > 0 && !*sem; wait_ms -= 10)
+	long left = wait_ms;
+
+	for (; left > 0 && !*sem; left -= 10)
 		sleep_ms(10);
+	if (*sem)
+		sleep_ms(wait_ms / 10);
 }
 
 static void python_calls(const char *file, const char *func, long n)

@@ -4,9 +4,9 @@
 . /tests/lib.sh
 for db in postgres mysql; do
 	q="SELECT vm_db_$$_$db"
-	usdt_runtime 5000 $db "$q" 60 &
+	usdt_runtime 10000 $db "$q" 60 &
 	p=$!
-	usdt_runtime 5000 $db "$q-fast" 5 &
+	usdt_runtime 10000 $db "$q-fast" 5 &
 	f=$!
 	if ! start_tool "$TMP/out" dbslower -v -m 20 -p $p,$f $db; then
 		fail "dbslower $db starts" "$(tail -n 3 "$TMP/out.err")"

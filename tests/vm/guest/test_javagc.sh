@@ -7,7 +7,7 @@ for path in best avoid=ringbuf; do
 	best) want="hotspot:gc__begin=usdt hotspot:gc__end=usdt buffer=ringbuf core=cut" ;;
 	avoid=ringbuf) want="kinds=usdt buffer=perfbuf" ;;
 	esac
-	usdt_runtime 5000 gc 3 20 &
+	usdt_runtime 10000 gc 3 20 &
 	p=$!
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" javagc -v -p $p; then
 		fail "javagc [$path] starts" "$(tail -n 3 "$TMP/out.err")"

@@ -8,7 +8,7 @@ for path in best avoid=ringbuf; do
 	avoid=ringbuf) want="kinds=usdt buffer=perfbuf" ;;
 	esac
 	q="SELECT vm_myq_$$_${path#*=}"
-	usdt_runtime 5000 mysql "$q" 50 &
+	usdt_runtime 10000 mysql "$q" 50 &
 	p=$!
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" mysqld_qslower -v $p; then
 		fail "mysqld_qslower [$path] starts" "$(tail -n 3 "$TMP/out.err")"

@@ -8,7 +8,7 @@ for path in best avoid=ringbuf; do
 	avoid=ringbuf) want="kinds=usdt buffer=perfbuf" ;;
 	esac
 	f=vm_uf_$$_${path#*=}
-	usdt_runtime 5000 python /g/$f.py $f 2 &
+	usdt_runtime 10000 python /g/$f.py $f 2 &
 	p=$!
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" uflow -v $p -l python; then
 		fail "uflow [$path] starts" "$(tail -n 3 "$TMP/out.err")"
