@@ -1,6 +1,7 @@
 # bashreadline in the guest (no bash here): -s names the static helper, whose
 # readline() returns the line it is given; the line shows with the helper's
 # PID, through a uretprobe, with both event buffers.
+# common-args: -s /helpers/uprobe_calls
 . /tests/lib.sh
 H=/helpers/uprobe_calls
 for path in best avoid=ringbuf; do

@@ -1,6 +1,7 @@
 # dbslower in the guest: stand-in PostgreSQL and MySQL servers (usdt_runtime:
 # query__start/done with semaphores) run a 60 ms query: shown with the PID,
 # time and text; a 5 ms one is under the 20 ms threshold.
+# common-args: postgres -x /helpers/usdt_runtime
 . /tests/lib.sh
 for db in postgres mysql; do
 	q="SELECT vm_db_$$_$db"

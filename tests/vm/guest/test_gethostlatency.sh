@@ -2,6 +2,7 @@
 # whose getaddrinfo(), gethostbyname() and gethostbyname2() each take 20 ms;
 # each shows with the helper's PID, the host and a latency from 20 ms up, as
 # uprobe_multi links (Linux 6.6+) and as a uprobe per function.
+# common-args: -l /helpers/uprobe_calls
 . /tests/lib.sh
 H=/helpers/uprobe_calls
 case $KERNEL in

@@ -2,6 +2,7 @@
 # static helper whose SSL_write() and SSL_read() (OpenSSL's prototypes) pass
 # a payload and its reverse; both show with the helper's PID, LEN and data, as
 # uprobe_multi links (Linux 6.6+) and as a uprobe per function.
+# common-args: --extra-lib openssl:/helpers/uprobe_calls
 . /tests/lib.sh
 H=/helpers/uprobe_calls
 case $KERNEL in

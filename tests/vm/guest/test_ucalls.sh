@@ -2,6 +2,7 @@
 # with semaphores; it waits up to 10 s for a tracer, as the tools start slowly
 # under TCG) calls FUNC and, inside it, inner 7 times: both counted
 # exactly; -S counts its system calls through each raw_syscalls hook kind.
+# common-args: -l python
 . /tests/lib.sh
 for path in best avoid=tp_btf avoid=tp_btf,raw_tp; do
 	case $path in

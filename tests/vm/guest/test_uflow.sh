@@ -1,6 +1,7 @@
 # uflow in the guest: a stand-in CPython (usdt_runtime) calls FUNC, which
 # calls inner, twice: the 8 entries and returns in order, indented by depth,
 # with the PID, on both event buffers.
+# common-args: -l python
 . /tests/lib.sh
 for path in best avoid=ringbuf; do
 	case $path in
