@@ -122,7 +122,18 @@ struct event_stacks {
 	int nkernel, nuser;	    /* how many; < 0: bpf_get_stack()'s error (-EFAULT: none) */
 };
 
+/*
+ * The stacks of one key of a tool's own map (a histogram or statistics per
+ * stack: biostacks, futexctn, klockstat), named as stacks_print_counts()
+ * names them (user frames of key->pid, cached by stack id).  Text: the
+ * frames, kernel leaf first then user, a line each, indented as in
+ * STACK_MULTILINE.  JSON: "user_stack" and "kernel_stack" arrays as
+ * stacks_json_event() adds them.
+ */
 struct json;
+void stacks_print_key(struct stacks *s, const struct stack_key *key);
+void stacks_json_key(struct stacks *s, struct json *j, const struct stack_key *key);
+
 void stacks_print_event(struct stacks *s, const struct event_stacks *e);
 void stacks_json_event(struct stacks *s, struct json *j, const struct event_stacks *e);
 

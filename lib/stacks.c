@@ -753,3 +753,26 @@ void stacks_json_event(struct stacks *s, struct json *j, const struct event_stac
 		json_side(j, &s->show, "kernel_stack", &k, true);
 	stacks_tidy(s);
 }
+
+/* ---------------------------------------------------------- a key's stacks */
+
+void stacks_print_key(struct stacks *s, const struct stack_key *key)
+{
+	struct side k, u;
+
+	sides(s, key, &k, &u);
+	print_sides(&s->show, &k, &u);
+	stacks_tidy(s);
+}
+
+void stacks_json_key(struct stacks *s, struct json *j, const struct stack_key *key)
+{
+	struct side k, u;
+
+	sides(s, key, &k, &u);
+	if (s->show.user)
+		json_side(j, &s->show, "user_stack", &u, false);
+	if (s->show.kernel)
+		json_side(j, &s->show, "kernel_stack", &k, true);
+	stacks_tidy(s);
+}
