@@ -117,7 +117,8 @@ static void text_label(FILE *f, const void *p)
 	const char *unit = opts.msecs ? "msecs" : "usecs";
 
 	print_escaped(f, r->key.stack.comm, sizeof(r->key.stack.comm));
-	fprintf(f, "[%u] lock %#llx contended %llu times, %llu avg %s [max: %llu %s, min %llu %s]\n",
+	fprintf(f,
+		"[%u] lock %#llx contended %llu times, %llu avg %s [max: %llu %s, min %llu %s]\n",
 		r->key.tid, (unsigned long long)r->key.uaddr, (unsigned long long)r->val.count,
 		in_unit(r->val.total_ns / (r->val.count ? r->val.count : 1)), unit,
 		in_unit(r->val.max_ns), unit, in_unit(r->val.min_ns), unit);
@@ -162,8 +163,9 @@ static int print_interval(void *ctx)
 	struct futexctn_bpf *skel = ctx;
 
 	if (!stacks) {
-		stacks = stacks_new(bpf_map__fd(skel->maps.stacks),
-				    &(struct stack_show){ .user = true, .format = STACK_MULTILINE });
+		stacks =
+			stacks_new(bpf_map__fd(skel->maps.stacks),
+				   &(struct stack_show){ .user = true, .format = STACK_MULTILINE });
 		if (!stacks) {
 			cli_warn("out of memory");
 			return -1;

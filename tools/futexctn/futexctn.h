@@ -5,10 +5,10 @@
 #include "shared.h"
 #include "stack_types.h"
 
-#define MAX_SLOTS    32	   /* log2 slots: 2^31 usecs is 35 minutes */
-#define MAX_HISTS    10240 /* (thread, lock, stack) histograms per interval */
-#define START_ROOM   10240 /* threads waiting at once, at least */
-#define STACKS_ROOM  1024  /* --stack-storage-size default, as upstream */
+#define MAX_SLOTS   32	  /* log2 slots: 2^31 usecs is 35 minutes */
+#define MAX_HISTS   10240 /* (thread, lock, stack) histograms per interval */
+#define START_ROOM  10240 /* threads waiting at once, at least */
+#define STACKS_ROOM 1024  /* --stack-storage-size default, as upstream */
 
 /* A histogram per waiting thread (-s: process), futex word and user stack. */
 struct ctn_key {
