@@ -11,7 +11,7 @@ ROUNDS=$((RANDOM % 4 + 4))
 HOLD=40
 MARK=ctnmark_$$_$RANDOM
 cc -O1 -fno-omit-frame-pointer -pthread -DMARKER="$MARK" -o "$TMP/ctn" \
-	"$TOP/tests/integration/helpers/futexctn_contend.c" || bail_out "helper builds"
+	"$TOP/tests/helpers/futexctn_contend.c" || bail_out "helper builds"
 
 # helper N: start a copy reading its stdin from a FIFO held open on fd 7+N;
 # sets H<N> to "PID TID_MAIN TID_SECOND LOCK1 LOCK2".
