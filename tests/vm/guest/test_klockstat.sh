@@ -19,11 +19,13 @@ for path in best avoid=fentry avoid=fentry,kprobe avoid=fentry,kprobe,tp_btf; do
 		continue
 	fi
 	rm -f "$TMP/f"
+	pids=
 	for i in 1 2 3; do
-		"$TMP/$w" dd if=/dev/zero of="$TMP/f" bs=4M count=4 conv=notrunc 2>/dev/null &
+		"$TMP/$w" dd if=/dev/zero of="$TMP/f" bs=2M count=3 conv=notrunc 2>/dev/null &
+		pids="$pids $!"
 	done
-	"$TMP/$w" dd if=/dev/zero bs=64k count=200 2>/dev/null | cat >/dev/null
-	wait
+	"$TMP/$w" dd if=/dev/zero bs=64k count=64 2>/dev/null | cat >/dev/null
+	wait $pids
 	stop_tool
 	rc=$?
 	# Callers are "function+0xoffset" lines in the first column.
