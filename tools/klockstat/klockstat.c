@@ -530,7 +530,8 @@ static void sort_by(bool hold)
 	for (size_t i = 0; i < run.n; i++)
 		run.order[i] = &run.recs[i];
 	sort_hold = hold;
-	qsort(run.order, run.n, sizeof(*run.order), larger_first);
+	if (run.n) /* run.order may be NULL, which qsort must not see */
+		qsort(run.order, run.n, sizeof(*run.order), larger_first);
 }
 
 static int print_interval(void *ctx)
