@@ -72,7 +72,6 @@ static void text_label(FILE *f, const void *p)
 	print_escaped(f, r->key.stack.comm, len);
 	fprintf(f, "%*s %-6u %-7s\n", len < 14 ? (int)(14 - len) : 0, "", r->key.stack.pid,
 		blk_dev_name(r->key.dev));
-	fflush(f);
 	stacks_print_key(stacks, &r->key.stack);
 }
 

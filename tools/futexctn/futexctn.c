@@ -124,7 +124,6 @@ static void text_label(FILE *f, const void *p)
 		in_unit(r->val.max_ns), unit, in_unit(r->val.min_ns), unit);
 	if (opts.summary)
 		return;
-	fflush(f);
 	puts("    -");
 	stacks_print_key(stacks, &r->key.stack);
 	puts("    -");

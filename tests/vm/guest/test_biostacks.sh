@@ -54,7 +54,7 @@ for path in $paths; do
 		ok "biostacks [$path] counts $n direct writes under their PID and disk"
 	else
 		fail "biostacks [$path] counts $n direct writes under their PID and disk" \
-			"exit status $rc, got $got: $(grep -A 3 "^$w" "$TMP/out")"
+			"exit status $rc, got $got: $(grep -A 3 "^$w" "$TMP/out") $(grep -v libbpf "$TMP/out.err" | tail -n 8 | tr "\n" " ")"
 	fi
 	if grep -A 1 "^$w " "$TMP/out" | grep -qx '    blk_mq_submit_bio' &&
 		grep -A 30 "^$w " "$TMP/out" | grep -qx '    ksys_write'; then
