@@ -30,10 +30,11 @@ start() {
 	start_tool "$TMP/$name" klockstat "$@" || bail_out "klockstat $* starts" "$(cat "$TMP/$name.err")"
 	eval "T_$name=$TOOL_PID"
 }
-start json --json -s 8 -S acq_count
+start json --json -s 8 -S acq_count -v
 start thr -P -p "$A1"
 start caller -c "${WI:0:-4}"
 start tick -i 1 -d 3 -T -n 2
+BPFSCOPE_AVOID=tp_btf start raw -v --json
 
 touch "$TMP/go"
 for w in "${writers[@]}"; do
@@ -41,10 +42,18 @@ for w in "${writers[@]}"; do
 	wait_io "$pid" "$name"
 done
 check "the workload ran" test -z "$IO_ERR"
-for name in json thr caller; do
+for name in json thr caller raw; do
 	eval "TOOL_PID=\$T_$name"
 	stop_tool INT || fail "klockstat $name stops with status 0" "$(head -c 300 "$TMP/$name.err")"
 done
+
+check_path "-v: lock:contention_begin/end as BTF tracepoints here" "$TMP/json.err" \
+	kinds=tp_btf contention_begin=tp_btf contention_end=tp_btf
+check_path "BPFSCOPE_AVOID=tp_btf: raw tracepoints" "$TMP/raw.err" \
+	kinds=raw_tp contention_begin=raw_tp contention_end=raw_tp
+check "raw tracepoints: the writers' waits, no hold table" test "$(jq -s --arg f "$WI" \
+	'map(.wait[] | select(.caller | startswith($f + "+"))) | length > 0' "$TMP/raw") $(jq -s \
+	'map(has("hold")) | any' "$TMP/raw")" = "true false"
 
 waits() { jq -c '.wait[]' "$TMP/json"; }
 check "a caller in $WI waited, with its stack" test "$(waits | jq -s --arg f "$WI" \

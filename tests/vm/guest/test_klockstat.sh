@@ -2,17 +2,17 @@
 # blocks to one file take its inode's rw-semaphore (down_write) from the file
 # system's write_iter, and pipe writers its mutex (mutex_lock from pipe_write):
 # the callers are shown with counts.  Every way in: fentry/fexit, kprobes,
-# the lock:contention tracepoints (tp_btf, raw_tp), which see contended
-# acquisitions only and no hold times.  Options are tested on the host.
+# the lock:contention tracepoints (tp_btf), which see contended acquisitions
+# only and no hold times; their raw_tp twins and the options are
+# tested on the host.
 . /tests/lib.sh
 w=busyboxl$$
 cp /bin/busybox "$TMP/$w"
-for path in best avoid=fentry avoid=fentry,kprobe avoid=fentry,kprobe,tp_btf; do
+for path in best avoid=fentry avoid=fentry,kprobe; do
 	case $path in
 	best) want="kinds=fentry+fexit mutex_unlock=fentry core=cut" hold=1 ;;
 	avoid=fentry) want="kinds=kprobe+kretprobe mutex_unlock=kprobe" hold=1 ;;
 	avoid=fentry,kprobe) want="kinds=tp_btf contention_begin=tp_btf contention_end=tp_btf" hold= ;;
-	avoid=fentry,kprobe,tp_btf) want="kinds=raw_tp contention_begin=raw_tp" hold= ;;
 	esac
 	if ! BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" klockstat -v -s 3; then
 		fail "klockstat [$path] starts" "$(tail -n 3 "$TMP/out.err")"
