@@ -266,7 +266,7 @@ vm-helpers: $(HELPER_BINS)
 FUZZ_TIME ?= 600
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_LIB_SRCS := lib/elf.c lib/symtab.c lib/untrusted.c lib/perfmap.c lib/cli.c lib/text.c
+FUZZ_LIB_SRCS := lib/ldcache.c lib/elf.c lib/symtab.c lib/untrusted.c lib/perfmap.c lib/cli.c lib/text.c
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -D_GNU_SOURCE -DBPFSCOPE_VERSION='"fuzz"' -Iinclude -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 

@@ -12,7 +12,8 @@ import platform
 import statistics
 import sys
 
-raw_path, json_path, readme_path = sys.argv[1:4]
+raw_path, json_path = sys.argv[1:3]
+readme_path = sys.argv[3] if len(sys.argv) > 3 else None
 rows = [json.loads(line) for line in open(raw_path) if line.strip()]
 PEERS = ["ours", "ref", "bpftrace"]
 
@@ -176,7 +177,7 @@ stamp = ("Measured by `sudo make bench` on %s, kernel %s, %d CPUs; medians of "
          "BPF + tool CPU. Events are the workload's operations (profile: units of CPU "
          "work), though system-wide tools also see other processes' events."
          % (result["date"], result["kernel"], result["cpus"]))
-text = open(readme_path).read()
+text = open(readme_path).read() if readme_path else ""
 begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
 if begin in text and end in text:
     head, rest = text.split(begin, 1)

@@ -3,8 +3,8 @@
 # side in one run, repetitions interleaved, medians reported.
 #
 #   bench/run.sh [-r REPS] [SCENARIO...]
-#   scenarios: opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency
-#              biosnoop profile49 profile999 lost startup
+#   scenarios: opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs
+#              biolatency biosnoop memleak gethostlatency profile49 profile999 lost startup
 #   -r sets the rounds of every scenario; by default each has its own: more where
 #   the tool's cost is small beside the noise of the operation (exec, I/O).
 #
@@ -26,8 +26,10 @@ while getopts r: o; do
 	esac
 done
 shift $((OPTIND - 1))
-scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower softirqs hardirqs biolatency biosnoop \
-	profile49 profile999 lost startup}
+all_scenarios=${*:+}
+[ $# -gt 0 ] || all_scenarios=1
+scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
+	biosnoop memleak gethostlatency profile49 profile999 lost startup}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo make bench)" >&2; exit 1; }
 mkdir -p "$OUT"
 RAW=$OUT/raw.jsonl
@@ -167,6 +169,40 @@ scenario() {
 	done
 }
 
+# pid_scenario NAME ROUNDS OPS STORM_ARGS  OURS_READY OURS_CMD  REF_READY REF_CMD  BT_READY BT
+# As scenario, for tools that attach to one process (uprobes in its libc): each
+# run starts the storm stopped (STORM_STOPPED), the commands get its PID where
+# they say {PID}, and the workload resumes it and waits for its figures.
+pid_scenario() {
+	local name=$1 rounds=${reps:-$2} ops=$3 args=$4 r v pid work
+	local -A ready=([ours]=$5 [ref]=$7 [bpftrace]=$9) cmd=([ours]=$6 [ref]=$8 [bpftrace]=${10})
+	echo "bench: $name ($rounds rounds)"
+	for ((r = 0; r < rounds; r++)); do
+		for v in $(printf 'base\nours\nref\nbpftrace\n' | tail -n +$((r % 4 + 1))
+			printf 'base\nours\nref\nbpftrace\n' | head -n $((r % 4))); do
+			[ "$v" = base ] || [ -n "${cmd[$v]}" ] || continue
+			rm -f "$TMP/storm.out"
+			STORM_STOPPED=1 $S $args >"$TMP/storm.out.tmp" &
+			pid=$!
+			until grep -q '^State:.*T' /proc/$pid/status 2>/dev/null; do sleep 0.01; done
+			work="kill -CONT $pid; until [ -s $TMP/storm.out.tmp ]; do sleep 0.005; done; cat $TMP/storm.out.tmp"
+			if [ "$v" = base ]; then
+				run_base "$name" "$r" "$work"
+			elif [ "$v" = bpftrace ]; then
+				# The script names the PID too.
+				sed "s/{PID}/$pid/g" "${cmd[$v]}" >"$TMP/pid.bt"
+				run_tool "$name" bpftrace "$r" "${ready[$v]}" "$work" "$ops" \
+					bpftrace "$TMP/pid.bt" ||
+					{ echo "bench: $name/bpftrace skipped: $(fail_reason)" >&2; cmd[$v]=; }
+			else
+				try_tool "$name" "$v" "$r" "${ready[$v]}" "$work" "$ops" ${cmd[$v]//\{PID\}/$pid}
+			fi
+			kill -CONT "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		done
+	done
+}
+
 setup_loop() {
 	truncate -s 256M "$TMP/disk.img"
 	LOOP=$(losetup -f --show --direct-io=on "$TMP/disk.img") || LOOP=
@@ -206,6 +242,43 @@ for s in $scenarios; do
 		# A context switch per wake-up, on one CPU (see runqlat).
 		scenario "$s" 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
 			'^Tracing' "$BIN/$s" '^Tracing' "/usr/sbin/$s" '' '' ;;
+	offcputime)
+		# A context switch per wake-up, on one CPU (see runqlat), each with its
+		# stacks.  libbpf-tools' offcputime prints nothing until it ends:
+		# ready once attached.  bpftrace ships no offcputime.bt: a script
+		# that keeps the same stacks and times.
+		cat >"$TMP/offcpu.bt" <<'BT'
+tracepoint:sched:sched_switch {
+	@start[args->prev_pid] = nsecs; @ks[args->prev_pid] = kstack; @us[args->prev_pid] = ustack;
+	$s = @start[args->next_pid];
+	if ($s) { @[@ks[args->next_pid], @us[args->next_pid], args->next_comm] = sum((nsecs - $s) / 1000);
+		delete(@start[args->next_pid]); }
+}
+BEGIN { printf("Tracing\n"); }
+BT
+		scenario offcputime 11 200000 "taskset -c $(($(nproc) - 1)) $S pingpong 200000" \
+			'^Tracing' "$BIN/offcputime" '@attached' /usr/sbin/offcputime '^Tracing' "$TMP/offcpu.bt" ;;
+	memleak)
+		# malloc(64)+free pairs in one process: memleak's uprobes and
+		# uretprobes in its libc, at full sampling (-s 1) and at 1 in 100.
+		# libbpf-tools 0.26 as packaged has no memleak and bpftrace ships no
+		# memleak.bt: a script keeping the same size and stack per address.
+		libc=$(ldd "$S" | awk '$1 ~ /^libc\.so/ { print $3 }')
+		cat >"$TMP/memleak.bt" <<BT
+uprobe:$libc:malloc /pid == {PID}/ { @size[tid] = arg0; }
+uretprobe:$libc:malloc /pid == {PID} && @size[tid]/ { @live[retval] = (@size[tid], ustack); delete(@size[tid]); }
+uprobe:$libc:free /pid == {PID}/ { delete(@live[arg0]); }
+BEGIN { printf("Attaching\n"); }
+BT
+		pid_scenario memleak 7 200000 "malloc 200000" \
+			'^Attaching' "$BIN/memleak -s 1 -p {PID}" '' '' '^Attaching' "$TMP/memleak.bt"
+		pid_scenario memleak-s100 7 200000 "malloc 200000" \
+			'^Attaching' "$BIN/memleak -s 100 -p {PID}" '' '' '' '' ;;
+	gethostlatency)
+		# getaddrinfo("localhost") calls: a uprobe and a uretprobe each.
+		scenario gethostlatency 7 20000 "$S resolve 20000" \
+			'^TIME' "$BIN/gethostlatency" '^TIME' /usr/sbin/gethostlatency \
+			'^Tracing' /usr/sbin/gethostlatency.bt ;;
 	softirqs)
 		# Loopback TCP round trips: NET_RX (and timer) softirqs; bpftrace has no softirqs script.
 		scenario softirqs 9 100000 "taskset -c $(($(nproc) - 1)) $S tcp 100000" \
@@ -251,4 +324,5 @@ for s in $scenarios; do
 		done ;;
 	esac
 done
-python3 "$TOP/bench/report.py" "$RAW" "$OUT/results.json" "$TOP/README.md"
+# Only a run of every scenario rewrites the README's table.
+python3 "$TOP/bench/report.py" "$RAW" "$OUT/results.json" ${all_scenarios:+"$TOP/README.md"}

@@ -14,6 +14,9 @@
  * The tool's own output (a pseudo-terminal) goes to $RUNTOOL_OUT (default /dev/null), stderr to
  * $RUNTOOL_ERR.  If the tool exits before its ready line, or the line does not come within
  * 30 s, or the tool exits before it is stopped, runtool exits 1.
+ * READY_REGEX "@attached" is for a tool that prints nothing when it is ready:
+ * it is taken to be ready 200 ms after it first holds a BPF link or perf event
+ * (startup_ms then includes those 200 ms).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -305,18 +308,58 @@ static int run_workload(const char *cmd, int fd, FILE *sink, char *line, size_t 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Does the tool hold a BPF link or a perf event (a program attached)? */
+static int tool_attached(void)
+{
+	char dir[64], path[384], target[64];
+	struct dirent *d;
+	int found = 0;
+	DIR *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)tool);
+	fds = opendir(dir);
+	while (fds && !found && (d = readdir(fds))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = strstr(target, "bpf_link") || strstr(target, "perf_event");
+	}
+	if (fds)
+		closedir(fds);
+	return found;
+}
+
+/* Wait (copying output to sink) until the tool is attached, then 200 ms more. */
+static int wait_attached(int fd, FILE *sink, char *line, size_t *len)
+{
+	double end = now_ms() + 30000;
+
+	while (now_ms() < end) {
+		if (tool_attached())
+			return pump(fd, sink, NULL, 200, line, len) == -1 && tool_exited() ? -1 : 0;
+		if (pump(fd, sink, NULL, 10, line, len) == -1 && tool_exited())
+			return -1;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct prog_stat before[MAX_PROGS], after[MAX_PROGS];
 	const char *outpath = getenv("RUNTOOL_OUT");
 	double start, ready, cpu0, cpu;
-	int fd, st, rc, i, gone, stats, nbefore = 0, nafter = 0;
+	int fd, st, rc, i, gone, stats, attached, nbefore = 0, nafter = 0;
 	char line[4096];
 	size_t len = 0;
 	struct rusage ru;
 	regex_t re;
 	FILE *sink;
 
+	attached = argc > 1 && !strcmp(argv[1], "@attached");
 	if (argc < 5 || strcmp(argv[3], "--") || regcomp(&re, argv[1], REG_EXTENDED | REG_NOSUB)) {
 		fprintf(stderr, "usage: runtool READY_REGEX WORKLOAD -- TOOL ARGS...\n");
 		return 2;
@@ -327,7 +370,7 @@ int main(int argc, char **argv)
 	tool = spawn(argv + 4, &fd);
 	if (tool < 0 || !sink)
 		return 1;
-	if (pump(fd, sink, &re, 30000, line, &len)) {
+	if (attached ? wait_attached(fd, sink, line, &len) : pump(fd, sink, &re, 30000, line, &len)) {
 		/* Closed output means it is on its way out: give it a moment to finish. */
 		for (i = 0; i < 50 && !tool_exited(); i++)
 			usleep(10000);

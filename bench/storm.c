@@ -10,6 +10,12 @@
  *   storm tcp N              the same over a loopback TCP connection (softirqs)
  *   storm dio N DEV          4 KiB O_DIRECT reads from DEV
  *   storm spin N             a fixed unit of CPU work (profile's target)
+ *   storm malloc N           malloc(64)+free() (memleak's uprobes)
+ *   storm resolve N          getaddrinfo("localhost") (gethostlatency's uprobes)
+ *
+ * With STORM_STOPPED=1 in its environment, a storm stops itself (SIGSTOP)
+ * before it starts, so a tool can be attached to its PID first; SIGCONT
+ * starts it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +26,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -183,6 +191,35 @@ static int storm_spin(long n)
 	return 0;
 }
 
+static int storm_malloc(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		void *volatile p = malloc(64);
+
+		if (!p)
+			return -1;
+		free(p);
+	}
+	return 0;
+}
+
+static int storm_resolve(long n)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		if (getaddrinfo("localhost", NULL, &hints, &res)) {
+			errno = ENOENT;
+			return -1;
+		}
+		freeaddrinfo(res);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg = argc > 3 ? argv[3] : NULL;
@@ -191,9 +228,11 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: storm open|exec|pingpong|tcp|dio|spin N [PATH]\n");
+		fprintf(stderr, "usage: storm open|exec|pingpong|tcp|dio|spin|malloc|resolve N [PATH]\n");
 		return 2;
 	}
+	if (getenv("STORM_STOPPED"))
+		raise(SIGSTOP);
 	cpu = cpu_ns();
 	start = now_ns();
 	if (!strcmp(argv[1], "open") && arg)
@@ -208,6 +247,10 @@ int main(int argc, char **argv)
 		err = storm_dio(n, arg);
 	else if (!strcmp(argv[1], "spin"))
 		err = storm_spin(n);
+	else if (!strcmp(argv[1], "malloc"))
+		err = storm_malloc(n);
+	else if (!strcmp(argv[1], "resolve"))
+		err = storm_resolve(n);
 	else
 		err = -2;
 	elapsed = now_ns() - start;

@@ -23,6 +23,11 @@ struct elfsyms {
 	struct elfsyms_segment *segs;
 	size_t nsegs;
 	struct symtab tab; /* empty when the object has no symbols */
+	/*
+	 * Set before elfsyms_read: keep every name of an address (free, cfree,
+	 * __libc_free), for lookups by name; else only the best-ranked one.
+	 */
+	bool all_names;
 };
 
 /* An open ELF file; fd tells what was opened (fstat). */
@@ -61,6 +66,8 @@ int elfsyms_read_image(struct elfsyms *es, const void *image);
 
 /* File offset -> link-time virtual address, through the segment holding it. */
 bool elfsyms_vaddr(const struct elfsyms *es, uint64_t off, uint64_t *vaddr);
+/* Link-time virtual address -> file offset (where a uprobe goes), through its segment. */
+bool elfsyms_offset(const struct elfsyms *es, uint64_t vaddr, uint64_t *off);
 /*
  * The file offset of the code symbol name (or "name@VERSION"), where a uprobe
  * goes; 0 when the object has no such symbol.

@@ -89,6 +89,13 @@ struct hist_sections {
 	void (*text_label)(FILE *f, const void *rec);	     /* one line, '\n' ended; NULL: none */
 	void (*json_label)(struct json *j, const void *rec); /* members; NULL: none */
 	void (*json_head)(struct json *j);		     /* top-level members (optional) */
+	/*
+	 * Without labels of its own: when id_name is set, each record starts
+	 * with a __u32 id and holds a comm at comm_off (TASK_COMM_LEN bytes),
+	 * labelled "ID_NAME = ID COMM" (JSON: "ID_NAME": ID, "comm": COMM).
+	 */
+	const char *id_name;
+	size_t comm_off;
 };
 
 void hist_print_sections(const struct hist_sections *s);

@@ -32,4 +32,14 @@ struct new_stack {
 	__s32 ustackid;
 };
 
+/*
+ * Time counted per pair of stacks (offwaketime, wakeuptime): the task that
+ * was blocked (its stacks when it left the CPU) and the task that woke it
+ * (its stacks in try_to_wake_up).  A side not recorded has stack ids -1.
+ */
+struct wake_key {
+	struct stack_key target;
+	struct stack_key waker;
+};
+
 #endif

@@ -77,6 +77,10 @@ struct stack_show {
 	 */
 	const char *kernel_from;
 	enum stack_format format;
+	/* JSON names of a key's pid and count; NULL: "pid" and "count". */
+	const char *pid_name, *count_name;
+	/* As kernel_from, for the wakers' kernel stacks of stacks_print_wake_counts(). */
+	const char *waker_kernel_from;
 };
 
 /*
@@ -105,6 +109,20 @@ int stacks_on_new(void *ctx, const void *data, size_t size);
  * missed on the BPF side, and reported by the runner with the events lost).
  */
 void stacks_print_counts(struct stacks *s, int counts_fd);
+
+/*
+ * As stacks_print_counts(), for counts per pair of stacks (struct wake_key:
+ * a blocked task's and its waker's), in one of BCC's two layouts.
+ * WAKE_CHAIN (offwaketime): "waker: comm pid", the waker's frames root
+ * first, "--", the target's frames leaf first, "target: comm pid"; folded
+ * "target;its frames root first;--;the waker's leaf first;waker".
+ * WAKE_BY_WAKER (wakeuptime: only the waker has stacks, pids are not shown):
+ * "target: comm", the waker's frames leaf first, "waker: comm"; folded
+ * "waker;its frames root first;target".  JSON: an object per pair, with
+ * "waker" and "target" objects (comm, pid, stacks), the count and "folded".
+ */
+enum wake_layout { WAKE_CHAIN, WAKE_BY_WAKER };
+void stacks_print_wake_counts(struct stacks *s, int counts_fd, enum wake_layout layout);
 
 /*
  * The stacks of one event, copied into it on the BPF side (bpf_get_stack():

@@ -48,6 +48,8 @@ int64_t symtab_add_str(struct symtab *t, const char *s, size_t len);
 int symtab_reserve_strs(struct symtab *t, size_t n, char **old);
 /* Sort by address, keeping only the best-ranked symbol of each address. */
 void symtab_finish(struct symtab *t);
+/* Sort by address, best-ranked first, keeping every name (lookups by name: uprobes). */
+void symtab_sort(struct symtab *t);
 /* The symbol covering addr: the last one starting at or below it, if within its size. */
 const struct symbol *symtab_find(const struct symtab *t, uint64_t addr);
 void symtab_free(struct symtab *t);

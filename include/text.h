@@ -44,5 +44,7 @@ void print_escaped_col(FILE *f, const char *src, size_t srclen, int width);
 
 /* Write src as a JSON string body in double quotes (the JSON form). */
 void json_write_string(FILE *f, const char *src, size_t srclen);
+/* The same for exactly n bytes of data (a NUL is a control: \u0000), e.g. a captured buffer. */
+void json_write_bytes(FILE *f, const char *src, size_t n);
 
 #endif

@@ -86,6 +86,14 @@ struct tool_events {
 	int (*attach)(void *ctx);     /* after the skeleton's programs; <0: said why */
 	void (*stop)(void *ctx);      /* at the end, before the last events are read */
 	__u32 ring_bytes;	      /* the event ring; 0: 128 KiB per CPU */
+	/*
+	 * Optional: a report every INTERVAL seconds, COUNT times (OPT_INTERVAL),
+	 * while the events are read (memleak: outstanding allocations, named
+	 * stacks announced as events).  The run ends after COUNT reports; a stop
+	 * before that (a signal, -d, on_event) prints the partial interval.
+	 * Returns <0: failed, said why; >0: end the run now; 0: go on.
+	 */
+	int (*print_interval)(void *ctx);
 };
 
 /*

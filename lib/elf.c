@@ -310,6 +310,7 @@ static uint8_t elf_sym_rank(const GElf_Sym *s, const char *name)
 struct elf_reader {
 	const struct proc_root *root; /* the process's root; NULL: no debug file is looked for */
 	uint64_t deadline_ns;
+	bool all_names; /* struct elfsyms's */
 };
 
 #define SYMS_PER_CLOCK_CHECK 65536
@@ -454,7 +455,10 @@ static int elf_read_symtab(const struct elfsyms_file *ef, Elf_Scn *scn, const GE
 		o->aux = 0;
 		o->rank = elf_sym_rank(&s, t->strs + s.st_name);
 	}
-	symtab_finish(t);
+	if (r->all_names)
+		symtab_sort(t);
+	else
+		symtab_finish(t);
 	return 0;
 }
 
@@ -648,7 +652,9 @@ static int read_object(struct elfsyms *es, const struct elfsyms_file *ef, const 
 int elfsyms_read(struct elfsyms *es, const struct elfsyms_file *ef, const char *path,
 		 const struct proc_root *root)
 {
-	struct elf_reader r = { .root = root, .deadline_ns = mono_ns() + UNTRUSTED_OBJECT_NS };
+	struct elf_reader r = { .root = root,
+				.deadline_ns = mono_ns() + UNTRUSTED_OBJECT_NS,
+				.all_names = es->all_names };
 
 	return read_object(es, ef, path, &r);
 }
@@ -686,9 +692,25 @@ int elfsyms_read_image(struct elfsyms *es, const void *image)
 	return err;
 }
 
+bool elfsyms_offset(const struct elfsyms *es, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < es->nsegs; i++) {
+		const struct elfsyms_segment *g = &es->segs[i];
+
+		if (vaddr >= g->vaddr && vaddr - g->vaddr < g->filesz) {
+			*off = vaddr - g->vaddr + g->offset;
+			return true;
+		}
+	}
+	return false;
+}
+
 uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name)
 {
-	size_t i, j, len = strlen(name);
+	size_t i, len = strlen(name);
+	uint64_t off;
 
 	for (i = 0; i < es->tab.n; i++) {
 		const struct symbol *s = &es->tab.syms[i];
@@ -697,12 +719,8 @@ uint64_t elfsyms_file_offset(const struct elfsyms *es, const char *name)
 		/* A debug file's .symtab names versions: "pthread_create@@GLIBC_2.34". */
 		if (strncmp(sn, name, len) || (sn[len] && sn[len] != '@'))
 			continue;
-		for (j = 0; j < es->nsegs; j++) {
-			const struct elfsyms_segment *g = &es->segs[j];
-
-			if (s->addr >= g->vaddr && s->addr - g->vaddr < g->filesz)
-				return s->addr - g->vaddr + g->offset;
-		}
+		if (elfsyms_offset(es, s->addr, &off))
+			return off;
 	}
 	return 0;
 }

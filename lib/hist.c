@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "hist.h"
 #include "output.h"
+#include "shared.h"
 
 #define BAR_WIDTH_NARROW 40
 #define BAR_WIDTH_WIDE	 20
@@ -290,6 +291,26 @@ static const void *section_rec(const struct hist_sections *s, int i)
 	return (const char *)s->recs + i * s->rec_size;
 }
 
+/* The "pid = 123 comm" label of a task's histogram (hist_sections.id_name). */
+static void task_text_label(const struct hist_sections *s, const void *rec)
+{
+	uint32_t id;
+
+	memcpy(&id, rec, sizeof(id));
+	printf("%s = %u ", s->id_name, id);
+	print_escaped(stdout, (const char *)rec + s->comm_off, TASK_COMM_LEN);
+	putchar('\n');
+}
+
+static void task_json_label(const struct hist_sections *s, struct json *j, const void *rec)
+{
+	uint32_t id;
+
+	memcpy(&id, rec, sizeof(id));
+	json_uint(j, s->id_name, id);
+	json_strn(j, "comm", (const char *)rec + s->comm_off, TASK_COMM_LEN);
+}
+
 void hist_print_sections(const struct hist_sections *s)
 {
 	struct json j;
@@ -301,6 +322,9 @@ void hist_print_sections(const struct hist_sections *s)
 			if (s->text_label) {
 				putchar('\n');
 				s->text_label(stdout, section_rec(s, i));
+			} else if (s->id_name) {
+				putchar('\n');
+				task_text_label(s, section_rec(s, i));
 			}
 			hist_print_log2(stdout, section_slots(s, i), s->nslots, s->unit);
 		}
@@ -317,6 +341,8 @@ void hist_print_sections(const struct hist_sections *s)
 		json_obj_begin(&j, NULL);
 		if (s->json_label)
 			s->json_label(&j, section_rec(s, i));
+		else if (s->id_name)
+			task_json_label(s, &j, section_rec(s, i));
 		hist_json_log2(&j, "hist", section_slots(s, i), s->nslots, s->unit);
 		json_obj_end(&j);
 	}

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "kbtf.h"
+#include "modbtf.h"
 #include "probe.h"
 #include "shared.h"
 
@@ -362,6 +363,9 @@ bool hook_available(const struct bpf_program *prog, const char **why)
 	case HOOK_FENTRY:
 	case HOOK_FEXIT:
 		if (!probe_btf_type(target)) {
+			/* A module's function (md, xfs on Debian): its own BTF. */
+			if (probe_fentry_module(target))
+				return true;
 			*why = "function not in kernel BTF";
 			return false;
 		}
@@ -389,6 +393,27 @@ static void disable_all(struct bpf_program *const *alts, size_t n)
 		bpf_program__set_autoload(alts[i], false);
 }
 
+/*
+ * -v: "TOOL: TARGET via KIND", once per program: a tool may choose a hook
+ * itself and then leave the rest to hook_choose_each, which sees it again.
+ */
+static void say_chosen(const struct bpf_program *prog)
+{
+	static const struct bpf_program *said[64];
+	static size_t nsaid;
+	size_t i;
+
+	if (!common_opts.verbose)
+		return;
+	for (i = 0; i < nsaid; i++)
+		if (said[i] == prog)
+			return;
+	if (nsaid < ARRAY_SIZE(said))
+		said[nsaid++] = prog;
+	fprintf(stderr, "%s: %s via %s\n", program_invocation_short_name, hook_target(prog),
+		hook_kind_name(hook_kind_of(prog)));
+}
+
 static int choose(struct bpf_program *const *alts, size_t n, char *why_all, size_t len)
 {
 	size_t i, used = 0;
@@ -399,10 +424,7 @@ static int choose(struct bpf_program *const *alts, size_t n, char *why_all, size
 
 		if (hook_available(alts[i], &why)) {
 			bpf_program__set_autoload(alts[i], true);
-			if (common_opts.verbose)
-				fprintf(stderr, "%s: %s via %s\n", program_invocation_short_name,
-					hook_target(alts[i]),
-					hook_kind_name(hook_kind_of(alts[i])));
+			say_chosen(alts[i]);
 			return i;
 		}
 		used += snprintf(why_all + used, used < len ? len - used : 0, "%s%s %s: %s",

@@ -19,6 +19,7 @@
 #include "usyms.h"
 
 #define USTACK_BUCKETS 4096
+#define KSTACK_BUCKETS 1024
 #define TIDY_EVERY_NS  (10 * 1000000000ULL)
 
 /* ------------------------------------------------------------- sampling */
@@ -208,6 +209,15 @@ struct ustack {
 	const char *frames[]; /* leaf first; NULL where no symbol */
 };
 
+/* A kernel stack named once: many keys share it (every waker's try_to_wake_up path). */
+struct kstack {
+	struct kstack *next;
+	__s32 id;
+	bool missed;
+	int n;
+	const char *frames[]; /* leaf first; NULL where no symbol */
+};
+
 struct stacks {
 	struct stack_show show;
 	int fd;
@@ -216,6 +226,7 @@ struct stacks {
 	unsigned long long named, ns; /* for -v: stacks named while sampling, time spent */
 	unsigned long long tidy_ns;   /* when stacks_tidy drops exited processes next */
 	struct ustack *ustacks[USTACK_BUCKETS];
+	struct kstack *kstacks[KSTACK_BUCKETS];
 };
 
 static const char *user_frame(struct stacks *s, __u32 pid, const __u64 *ips, int i)
@@ -248,6 +259,45 @@ static const struct ustack *ustack_get(struct stacks *s, __u32 pid, __s32 id)
 	u->next = s->ustacks[b];
 	s->ustacks[b] = u;
 	return u;
+}
+
+static const struct kstack *kstack_get(struct stacks *s, __s32 id)
+{
+	size_t b = (__u32)id % KSTACK_BUCKETS;
+	__u64 ips[STACK_MAX_DEPTH];
+	struct kstack *k;
+	struct sym sym;
+	int n;
+
+	for (k = s->kstacks[b]; k; k = k->next) {
+		if (k->id == id)
+			return k;
+	}
+	n = stack_read(s->fd, id, ips);
+	k = calloc(1, sizeof(*k) + (n > 0 ? n : 0) * sizeof(k->frames[0]));
+	if (!k)
+		return NULL;
+	k->id = id;
+	k->missed = n < 0;
+	for (; k->n < n; k->n++)
+		k->frames[k->n] =
+			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
+	k->next = s->kstacks[b];
+	s->kstacks[b] = k;
+	return k;
+}
+
+static void kstacks_free(struct stacks *s)
+{
+	struct kstack *k, *next;
+
+	for (size_t b = 0; b < KSTACK_BUCKETS; b++) {
+		for (k = s->kstacks[b]; k; k = next) {
+			next = k->next;
+			free(k);
+		}
+		s->kstacks[b] = NULL;
+	}
 }
 
 static void ustacks_free(struct stacks *s)
@@ -313,6 +363,7 @@ void stacks_free(struct stacks *s)
 	if (!s)
 		return;
 	ustacks_free(s);
+	kstacks_free(s);
 	usyms_free(s->us);
 	ksyms_free(s->ks);
 	free(s);
@@ -349,28 +400,25 @@ static void drop_hook_frames(struct side *k, const char *from)
 	memmove(k->names, k->names + i, k->n * sizeof(k->names[0]));
 }
 
-static void kernel_side(struct stacks *s, __s32 id, struct side *k)
+static void kernel_side(struct stacks *s, __s32 id, struct side *k, const char *from)
 {
-	__u64 ips[STACK_MAX_DEPTH];
-	struct sym sym;
-	int n;
+	const struct kstack *ks;
 
 	k->n = 0;
 	k->err = id;
 	k->state = stack_id_missed(id) ? SIDE_MISSED : SIDE_EMPTY;
 	if (id < 0)
 		return;
-	n = stack_read(s->fd, id, ips);
-	if (n < 0) {
+	ks = kstack_get(s, id);
+	if (!ks || ks->missed) {
 		k->state = SIDE_MISSED;
 		return;
 	}
 	k->state = SIDE_OK;
-	for (; k->n < n; k->n++)
-		k->names[k->n] =
-			ksyms_resolve(s->ks, lookup_addr(ips[k->n], k->n), &sym) ? sym.name : NULL;
-	if (s->show.kernel_from)
-		drop_hook_frames(k, s->show.kernel_from);
+	k->n = ks->n;
+	memcpy(k->names, ks->frames, ks->n * sizeof(ks->frames[0]));
+	if (from)
+		drop_hook_frames(k, from);
 }
 
 static void user_side(struct stacks *s, const struct stack_key *key, struct side *u)
@@ -392,10 +440,11 @@ static void user_side(struct stacks *s, const struct stack_key *key, struct side
 	memcpy(u->names, us->frames, us->n * sizeof(us->frames[0]));
 }
 
-/* Both halves of a sample's stack, named. */
-static void sides(struct stacks *s, const struct stack_key *key, struct side *k, struct side *u)
+/* Both halves of a sample's stack, named; kernel frames from function from (NULL: all). */
+static void sides_from(struct stacks *s, const struct stack_key *key, struct side *k,
+		       struct side *u, const char *from)
 {
-	kernel_side(s, s->show.kernel ? key->kstackid : -1, k);
+	kernel_side(s, s->show.kernel ? key->kstackid : -1, k, from);
 	user_side(s, key, u);
 	if (!s->show.kernel)
 		k->state = SIDE_EMPTY;
@@ -403,11 +452,17 @@ static void sides(struct stacks *s, const struct stack_key *key, struct side *k,
 		u->state = SIDE_EMPTY;
 }
 
+static void sides(struct stacks *s, const struct stack_key *key, struct side *k, struct side *u)
+{
+	sides_from(s, key, k, u, s->show.kernel_from);
+}
+
 /* --------------------------------------------------------------- output */
 
 /* What is printed: a stack as text, with the samples of every key printing it. */
 struct row {
 	const struct stack_key *key; /* one of them, to print its stack in full */
+	const struct wake_key *pair; /* the pair key is part of (stacks_print_wake_counts) */
 	__u64 count;
 	char *folded;
 };
@@ -511,8 +566,8 @@ static void print_json(const struct stack_show *show, const struct row *r, const
 
 	json_begin(&j, stdout);
 	json_strn(&j, "comm", r->key->comm, sizeof(r->key->comm));
-	json_uint(&j, "pid", r->key->pid);
-	json_uint(&j, "count", r->count);
+	json_uint(&j, show->pid_name ? show->pid_name : "pid", r->key->pid);
+	json_uint(&j, show->count_name ? show->count_name : "count", r->count);
 	if (show->user)
 		json_side(&j, show, "user_stack", u, false);
 	if (show->kernel)
@@ -543,6 +598,8 @@ static int row_text_cmp(const void *a, const void *b, void *show)
 
 	if (with_pid && x->key->pid != y->key->pid)
 		return x->key->pid < y->key->pid ? -1 : 1;
+	if (with_pid && x->pair && y->pair && x->pair->waker.pid != y->pair->waker.pid)
+		return x->pair->waker.pid < y->pair->waker.pid ? -1 : 1;
 	return strcmp(x->folded, y->folded);
 }
 
@@ -626,30 +683,35 @@ struct count_rec {
 	__u64 count;
 };
 
-/* Every key of the map of counts, which is left empty; *n: how many. */
-static struct count_rec *drain_counts(int fd, int *n)
+/* Every key of a map of __u64 counts, which is left empty, as key-count records; *n: how many. */
+static void *drain_records(int fd, size_t rec_size, size_t value_off, int *n)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
-	struct count_rec *recs;
+	void *recs;
 
 	*n = 0;
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
 		return NULL;
 	/* Pages are touched only for the keys there are: room for the most costs little. */
-	recs = calloc(info.max_entries, sizeof(*recs));
+	recs = calloc(info.max_entries, rec_size);
 	if (!recs)
 		return NULL;
 	*n = hist_drain(fd, &(struct hist_records){
 				    .recs = recs,
-				    .rec_size = sizeof(*recs),
-				    .value_off = offsetof(struct count_rec, count),
+				    .rec_size = rec_size,
+				    .value_off = value_off,
 				    .max = info.max_entries,
 			    });
 	if (*n < 0)
 		*n = 0;
 	return recs;
+}
+
+static struct count_rec *drain_counts(int fd, int *n)
+{
+	return drain_records(fd, sizeof(struct count_rec), offsetof(struct count_rec, count), n);
 }
 
 /* A row per counted key, with its stack folded; the keys stay in recs. */
@@ -696,6 +758,240 @@ void stacks_print_counts(struct stacks *s, int counts_fd)
 	if (common_opts.verbose)
 		cli_warn("%d keys, %zu stacks printed in %.1f ms", n, nrows,
 			 (mono_ns() - t0) / 1e6);
+	free(rows);
+	free(recs);
+}
+
+/* ------------------------------------------ pairs of stacks: waker, target */
+
+struct wake_rec {
+	struct wake_key key;
+	__u64 count;
+};
+
+/* The four halves of a pair, named. */
+struct pair_sides {
+	struct side tk, tu; /* the target's kernel and user stacks */
+	struct side wk, wu; /* the waker's */
+};
+
+static void pair_sides(struct stacks *s, const struct wake_key *key, struct pair_sides *p)
+{
+	sides_from(s, &key->target, &p->tk, &p->tu, s->show.kernel_from);
+	sides_from(s, &key->waker, &p->wk, &p->wu, s->show.waker_kernel_from);
+}
+
+/* A task without a name: the waker of a task that was preempted, not woken. */
+static void print_comm(FILE *f, const char *comm)
+{
+	if (comm[0])
+		print_escaped(f, comm, TASK_COMM_LEN);
+	else
+		fputs("[unknown]", f);
+}
+
+/* ";frame" for each frame of a side, root first or leaf first, after its missed mark. */
+static void fold_side(FILE *f, const struct stack_show *show, const struct side *side, bool kernel,
+		      bool root_first)
+{
+	if (side->state == SIDE_MISSED)
+		fprintf(f, ";[Missed %s Stack]", kernel ? "Kernel" : "User");
+	for (int i = 0; i < side->n; i++) {
+		fputc(';', f);
+		print_name(f, show, side->names[root_first ? side->n - 1 - i : i], kernel);
+	}
+}
+
+/* "waker;frames root first;target" (WAKE_BY_WAKER) or BCC's chain (WAKE_CHAIN), no count. */
+static void print_pair_folded(FILE *f, const struct stack_show *show, enum wake_layout layout,
+			      const struct wake_key *key, const struct pair_sides *p)
+{
+	if (layout == WAKE_BY_WAKER) {
+		print_comm(f, key->waker.comm);
+		if (show->user)
+			fold_side(f, show, &p->wu, false, true);
+		if (show->kernel)
+			fold_side(f, show, &p->wk, true, true);
+		fputc(';', f);
+		print_comm(f, key->target.comm);
+		return;
+	}
+	print_comm(f, key->target.comm);
+	if (show->user)
+		fold_side(f, show, &p->tu, false, true);
+	if (show->kernel) {
+		if (show_delimiter(show, &p->tk, &p->tu))
+			fputs(";-", f);
+		fold_side(f, show, &p->tk, true, true);
+	}
+	fputs(";--", f);
+	if (show->kernel)
+		fold_side(f, show, &p->wk, true, false);
+	if (show->user) {
+		if (show_delimiter(show, &p->wk, &p->wu))
+			fputs(";-", f);
+		fold_side(f, show, &p->wu, false, false);
+	}
+	fputc(';', f);
+	print_comm(f, key->waker.comm);
+}
+
+/* A side's frames a line each, after its missed mark: root first or leaf first. */
+static void print_side_lines(const struct stack_show *show, const struct side *side, bool kernel,
+			     bool root_first)
+{
+	if (side->state == SIDE_MISSED)
+		printf("    [Missed %s Stack]\n", kernel ? "Kernel" : "User");
+	for (int i = 0; i < side->n; i++) {
+		fputs("    ", stdout);
+		print_name(stdout, show, side->names[root_first ? side->n - 1 - i : i], kernel);
+		putchar('\n');
+	}
+}
+
+/* "    waker:           comm[ pid]" */
+static void print_task_line(const char *label, const struct stack_key *key, bool pid)
+{
+	printf("    %-16s ", label);
+	print_comm(stdout, key->comm);
+	if (pid)
+		printf(" %u", key->pid);
+	putchar('\n');
+}
+
+static void print_pair_multiline(const struct stack_show *show, enum wake_layout layout,
+				 const struct row *r, const struct pair_sides *p)
+{
+	const struct wake_key *key = r->pair;
+
+	if (layout == WAKE_BY_WAKER) {
+		print_task_line("target:", &key->target, false);
+		print_sides(show, &p->wk, &p->wu);
+		print_task_line("waker:", &key->waker, false);
+	} else {
+		/* The waker's frames root first, so that both leaves meet at "--". */
+		print_task_line("waker:", &key->waker, true);
+		if (show->user)
+			print_side_lines(show, &p->wu, false, true);
+		if (show->kernel) {
+			if (show_delimiter(show, &p->wk, &p->wu))
+				puts("    -");
+			print_side_lines(show, &p->wk, true, true);
+		}
+		printf("    %-16s %s\n", "--", "--");
+		if (show->kernel)
+			print_side_lines(show, &p->tk, true, false);
+		if (show->user) {
+			if (show_delimiter(show, &p->tk, &p->tu))
+				puts("    -");
+			print_side_lines(show, &p->tu, false, false);
+		}
+		print_task_line("target:", &key->target, true);
+	}
+	printf("        %llu\n\n", (unsigned long long)r->count);
+}
+
+static void json_task(struct json *j, const struct stack_show *show, const char *name,
+		      const struct stack_key *key, const struct side *k, const struct side *u,
+		      bool full)
+{
+	json_obj_begin(j, name);
+	json_strn(j, "comm", key->comm, sizeof(key->comm));
+	if (full) {
+		json_uint(j, show->pid_name ? show->pid_name : "pid", key->pid);
+		if (show->user)
+			json_side(j, show, "user_stack", u, false);
+	}
+	if (full || k->state != SIDE_EMPTY || key->kstackid >= 0)
+		if (show->kernel)
+			json_side(j, show, "kernel_stack", k, true);
+	json_obj_end(j);
+}
+
+static void print_pair_json(const struct stack_show *show, enum wake_layout layout,
+			    const struct row *r, const struct pair_sides *p)
+{
+	bool full = layout == WAKE_CHAIN;
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_task(&j, show, "waker", &r->pair->waker, &p->wk, &p->wu, full);
+	json_task(&j, show, "target", &r->pair->target, &p->tk, &p->tu, full);
+	json_uint(&j, show->count_name ? show->count_name : "count", r->count);
+	json_str(&j, "folded", r->folded);
+	json_end(&j);
+}
+
+static char *pair_folded_string(const struct stack_show *show, enum wake_layout layout,
+				const struct wake_key *key, const struct pair_sides *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	print_pair_folded(f, show, layout, key, p);
+	fclose(f);
+	return buf;
+}
+
+static struct row *make_pair_rows(struct stacks *s, enum wake_layout layout,
+				  const struct wake_rec *recs, int n, size_t *nrows,
+				  struct misses *misses)
+{
+	struct row *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+	struct pair_sides p;
+
+	*nrows = 0;
+	for (int i = 0; rows && i < n; i++) {
+		pair_sides(s, &recs[i].key, &p);
+		count_miss(misses, &p.tk);
+		count_miss(misses, &p.tu);
+		count_miss(misses, &p.wk);
+		count_miss(misses, &p.wu);
+		rows[*nrows].folded = pair_folded_string(&s->show, layout, &recs[i].key, &p);
+		if (!rows[*nrows].folded)
+			continue;
+		rows[*nrows].key = &recs[i].key.target;
+		rows[*nrows].pair = &recs[i].key;
+		rows[(*nrows)++].count = recs[i].count;
+	}
+	return rows;
+}
+
+static void print_pair_row(struct stacks *s, enum wake_layout layout, const struct row *r)
+{
+	struct pair_sides p;
+
+	if (s->show.format == STACK_FOLDED) {
+		printf("%s %llu\n", r->folded, (unsigned long long)r->count);
+		return;
+	}
+	pair_sides(s, r->pair, &p);
+	if (s->show.format == STACK_JSON)
+		print_pair_json(&s->show, layout, r, &p);
+	else
+		print_pair_multiline(&s->show, layout, r, &p);
+}
+
+void stacks_print_wake_counts(struct stacks *s, int counts_fd, enum wake_layout layout)
+{
+	struct misses misses = {};
+	struct wake_rec *recs;
+	struct row *rows;
+	size_t nrows;
+	int n;
+
+	recs = drain_records(counts_fd, sizeof(*recs), offsetof(struct wake_rec, count), &n);
+	rows = make_pair_rows(s, layout, recs, n, &nrows, &misses);
+	nrows = merge_rows(&s->show, rows, nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		print_pair_row(s, layout, &rows[i]);
+		free(rows[i].folded);
+	}
+	fflush(stdout);
+	report_missed(&misses);
 	free(rows);
 	free(recs);
 }

@@ -83,6 +83,12 @@ static int symbol_cmp(const void *a, const void *b)
 	return x->name > y->name ? -1 : x->name < y->name;
 }
 
+void symtab_sort(struct symtab *t)
+{
+	if (t->n)
+		qsort(t->syms, t->n, sizeof(*t->syms), symbol_cmp);
+}
+
 void symtab_finish(struct symtab *t)
 {
 	size_t i, out = 0;

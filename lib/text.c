@@ -176,8 +176,13 @@ void print_escaped_col(FILE *f, const char *src, size_t srclen, int width)
 
 void json_write_string(FILE *f, const char *src, size_t srclen)
 {
+	json_write_bytes(f, src, strnlen(src, srclen));
+}
+
+void json_write_bytes(FILE *f, const char *src, size_t n)
+{
 	const unsigned char *s = (const unsigned char *)src;
-	size_t n = strnlen(src, srclen), i = 0;
+	size_t i = 0;
 
 	fputc('"', f);
 	while (i < n) {

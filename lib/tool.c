@@ -267,6 +267,31 @@ static void wait_until(unsigned long long end)
 		tool_sleep(end ? (end - now + 999999999) / 1000000000 : INT_MAX);
 }
 
+/* The events are read and, every INTERVAL seconds (COUNT times), print_interval reports. */
+static int events_intervals(const struct tool_events *t, struct events *ev, unsigned long long end)
+{
+	unsigned long long next;
+	int i, err = 0, r;
+
+	for (i = 0; i < gopts.count && !err; i++) {
+		next = gopts.interval == INT_MAX ? 0 : mono_ns() + gopts.interval * 1000000000ULL;
+		if (end && (!next || end < next))
+			next = end;
+		if (ev)
+			err = events_loop(ev, next);
+		else
+			wait_until(next);
+		if (err)
+			break;
+		r = t->print_interval(t->ctx);
+		err = r < 0 ? -1 : output_flush();
+		if (r > 0 || tool_exiting || (ev && events_stopped(ev)) ||
+		    (end && mono_ns() >= end))
+			break;
+	}
+	return err;
+}
+
 int tool_run_events(const struct tool_events *t)
 {
 	unsigned long long end = gopts.duration ? mono_ns() + gopts.duration * 1000000000ULL : 0;
@@ -282,7 +307,9 @@ int tool_run_events(const struct tool_events *t)
 	print_events_header(t, printer.rec);
 	tool_ready();
 	err = output_flush();
-	if (!err && ev)
+	if (!err && t->print_interval)
+		err = events_intervals(t, ev, end);
+	else if (!err && ev)
 		err = events_loop(ev, end);
 	else if (!err)
 		wait_until(end);

@@ -3,7 +3,8 @@
 #   deps.sh check    name what is missing and how to install it (exit 1 if anything is)
 #   deps.sh install  install what is missing with the distribution's package manager
 #                    (through sudo when not run as root)
-#   deps.sh test     like install, for what the tests need as well
+#   deps.sh test     install what the tests need (and, where the package
+#                    manager can, the programs some tests trace)
 set -u
 mode=${1:-check}
 
@@ -32,9 +33,6 @@ setpriv util-linux util-linux
 mkfs.ext4 e2fsprogs e2fsprogs
 mkfs.xfs xfsprogs xfsprogs
 mkfs.btrfs btrfs-progs btrfs-progs
-openssl openssl openssl
-java default-jre-headless java-17-openjdk-headless
-/usr/lib/postgresql postgresql postgresql-server
 dd coreutils coreutils
 python3 python3 python3
 file file file
@@ -45,6 +43,13 @@ xz xz-utils xz
 /usr/lib/debug/.build-id libc6-dbg glibc-debuginfo
 sudo sudo sudo
 fuzzer:clang libclang-rt-dev compiler-rt
+'
+# Programs some tests trace (TLS, a JVM, a database): installed if the package
+# manager can, else the tests that need them skip and say why.
+TEST_OPTIONAL='
+openssl openssl openssl
+java default-jre-headless java-17-openjdk-headless
+/usr/lib/postgresql postgresql postgresql-server
 '
 
 have() {
@@ -95,6 +100,12 @@ install_pkgs() {
 	esac
 }
 
+optional() {
+	install_pkgs "$(missing_pkgs "$TEST_OPTIONAL")" ||
+		echo "deps: not installed: $(missing_pkgs "$TEST_OPTIONAL") (the tests that trace them will skip)" >&2
+	return 0
+}
+
 case $mode in
 check)
 	pkgs=$(missing_pkgs "$BUILD_DEPS")
@@ -105,7 +116,7 @@ check)
 		echo "bpfscope: install them with: make deps   (or, as root: $cmd)" >&2
 		exit 1
 	fi ;;
-install) install_pkgs "$(missing_pkgs "$BUILD_DEPS$TEST_DEPS")" ;;
-test) install_pkgs "$(missing_pkgs "$TEST_DEPS")" ;;
+install) install_pkgs "$(missing_pkgs "$BUILD_DEPS$TEST_DEPS")" && optional ;;
+test) install_pkgs "$(missing_pkgs "$TEST_DEPS")" && optional ;;
 *) echo "usage: $0 check|install|test" >&2; exit 2 ;;
 esac

@@ -4,11 +4,11 @@
  * (Linux 4.16) fires for every TCP state change; CLOSE -> SYN_SENT runs in
  * tcp_v4_connect()/tcp_v6_connect(), in the context of the task that
  * connects, before inet_hash_connect() picks the local port.  The macro
- * defines the tracepoint's programs on every hook kind (one per kind, for
- * hook_choose_each) around the tool's handler, called for TCP sockets only:
+ * defines the tracepoint's programs (net.bpf.h's INET_SOCK_SET_STATE_PROGS)
+ * around the tool's handler, called for TCP sockets only:
  *
  *	static __always_inline int on_state(void *ctx, struct sock *sk, int old, int new);
- *	INET_SOCK_SET_STATE_PROGS(on_state)
+ *	INET_SOCK_SET_STATE_TCP_PROGS(on_state)
  */
 #ifndef BPFSCOPE_CONNECT_BPF_H
 #define BPFSCOPE_CONNECT_BPF_H
@@ -36,30 +36,16 @@ static __always_inline __u16 sock_connect_port(const struct sock *sk)
 	return bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
 }
 
+/* net.bpf.h's programs, the handler called for TCP sockets only. */
 /* clang-format off */
-#define INET_SOCK_SET_STATE_PROGS(handler)						\
-static __always_inline int handler##_tcp(void *ctx, struct sock *sk, int old, int new)	\
-{											\
-	if (!sk || !sock_is_tcp(sk))							\
-		return 0;								\
-	return handler(ctx, sk, old, new);						\
-}											\
-SEC("tp_btf/inet_sock_set_state")							\
-int BPF_PROG(set_state_btf, struct sock *sk, int old, int new)				\
-{											\
-	return handler##_tcp(ctx, sk, old, new);					\
-}											\
-SEC("raw_tp/inet_sock_set_state")							\
-int BPF_PROG(set_state_raw, struct sock *sk, int old, int new)				\
-{											\
-	return handler##_tcp(ctx, sk, old, new);					\
-}											\
-SEC("tracepoint/sock/inet_sock_set_state")						\
-int set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)			\
-{											\
-	return handler##_tcp(ctx, (struct sock *)ctx->skaddr, ctx->oldstate,		\
-			     ctx->newstate);						\
-}
+#define INET_SOCK_SET_STATE_TCP_PROGS(handler)						\
+	static __always_inline int handler##_tcp(void *ctx, struct sock *sk, int old, int new) \
+	{										\
+		if (!sk || !sock_is_tcp(sk))						\
+			return 0;							\
+		return handler(ctx, sk, old, new);					\
+	}										\
+	INET_SOCK_SET_STATE_PROGS(handler##_tcp)
 /* clang-format on */
 
 #endif

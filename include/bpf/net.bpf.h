@@ -56,4 +56,31 @@ static __always_inline __u8 sock_state(const struct sock *sk)
 	return BPF_CORE_READ(sk, __sk_common.skc_state);
 }
 
+/*
+ * The programs of sock:inet_sock_set_state (Linux 4.16; it fires for every
+ * TCP state change, and for MPTCP and SCTP sockets too) on every hook kind,
+ * one per kind for hook_choose_each, around the tool's handler:
+ *
+ *	static __always_inline int on_state(void *ctx, struct sock *sk, int old, int new);
+ *	INET_SOCK_SET_STATE_PROGS(on_state)
+ */
+/* clang-format off */
+#define INET_SOCK_SET_STATE_PROGS(handler)						\
+SEC("tp_btf/inet_sock_set_state")							\
+int BPF_PROG(set_state_btf, struct sock *sk, int old, int new)				\
+{											\
+	return handler(ctx, sk, old, new);						\
+}											\
+SEC("raw_tp/inet_sock_set_state")							\
+int BPF_PROG(set_state_raw, struct sock *sk, int old, int new)				\
+{											\
+	return handler(ctx, sk, old, new);						\
+}											\
+SEC("tracepoint/sock/inet_sock_set_state")						\
+int set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)			\
+{											\
+	return handler(ctx, (struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate);	\
+}
+/* clang-format on */
+
 #endif

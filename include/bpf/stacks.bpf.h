@@ -58,31 +58,63 @@ static __always_inline void stack_announce(void *ctx, const struct stack_key *ke
 		event_output(ctx, &e, sizeof(e));
 }
 
+/* Time per pair of stacks, struct wake_key (stacks_print_wake_counts() drains them). */
+#define WAKE_COUNT_MAP(name)                               \
+	struct {                                           \
+		__uint(type, BPF_MAP_TYPE_HASH);           \
+		__uint(max_entries, STACK_COUNTS_DEFAULT); \
+		__type(key, struct wake_key);              \
+		__type(value, __u64);                      \
+	} name SEC(".maps")
+
 /*
- * Count one more sample of key in counts; a key seen for the first time is
- * announced.  A sample the full map has no room for is counted as missed
- * (bpf/missed.bpf.h: the runner reports it with the events lost).
+ * Add value to key's count in counts (a key of any type): 1 when the key is
+ * new, 0 when it was there, -1 when the full map had no room (counted as
+ * missed: bpf/missed.bpf.h, reported by the runner with the events lost).
  */
-static __always_inline void stack_count(void *ctx, void *counts, const struct stack_key *key)
+static __always_inline int counts_add(void *counts, const void *key, __u64 value)
 {
-	static const __u64 one = 1;
 	__u64 *count;
 	long err;
 
 	count = bpf_map_lookup_elem(counts, key);
 	if (!count) {
-		err = bpf_map_update_elem(counts, key, &one, BPF_NOEXIST);
-		if (!err) {
-			stack_announce(ctx, key);
-			return;
-		}
+		err = bpf_map_update_elem(counts, key, &value, BPF_NOEXIST);
+		if (!err)
+			return 1;
 		/* -EEXIST: another CPU inserted it first. */
 		count = err == -EEXIST ? bpf_map_lookup_elem(counts, key) : NULL;
 	}
-	if (count)
-		__sync_fetch_and_add(count, 1);
-	else
+	if (!count) {
 		count_missed();
+		return -1;
+	}
+	__sync_fetch_and_add(count, value);
+	return 0;
+}
+
+/* Add value (samples, microseconds) to key's count; a key seen for the first time is announced. */
+static __always_inline void stack_add(void *ctx, void *counts, const struct stack_key *key,
+				      __u64 value)
+{
+	if (counts_add(counts, key, value) > 0)
+		stack_announce(ctx, key);
+}
+
+/* Count one more sample of key in counts. */
+static __always_inline void stack_count(void *ctx, void *counts, const struct stack_key *key)
+{
+	stack_add(ctx, counts, key, 1);
+}
+
+/* As stack_add, for a pair: both user stacks are announced when the pair is new. */
+static __always_inline void wake_add(void *ctx, void *counts, const struct wake_key *key,
+				     __u64 value)
+{
+	if (counts_add(counts, key, value) > 0) {
+		stack_announce(ctx, &key->target);
+		stack_announce(ctx, &key->waker);
+	}
 }
 
 #endif

@@ -3,12 +3,13 @@
 # is committed): DIR/elf/ small objects in the shapes lib/elf.c reads (symbols
 # in .symtab, in .dynsym only, in a debug file found by .gnu_debuglink
 # "fuzz.debug" or by build-id ab cd ef, a 32-bit object, and the crafted
-# files of tests/helpers/mkelf if it is built), DIR/perfmap/ perf maps.
+# files of tests/helpers/mkelf if it is built), DIR/perfmap/ perf maps,
+# DIR/ldcache/ this machine's loader cache, whole and cut.
 set -eu
 out=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CC:-cc}
-mkdir -p "$out/elf" "$out/perfmap"
+mkdir -p "$out/elf" "$out/perfmap" "$out/ldcache"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -53,3 +54,8 @@ printf '7f0000001000 40 jitted_one\n7f0000001040 20 LJava/Foo;::bar (compiled)\n
 	>"$out/perfmap/java"
 printf '0x1000 0x10 with_prefix\n2000\t8\ttabs\r\n3000 0 zero size\n' >"$out/perfmap/forms"
 printf 'ffffffffffffffff 10 top\n1 ffffffff big\nbad line\n1000 10 partial' >"$out/perfmap/edges"
+
+if [ -f /etc/ld.so.cache ]; then
+	head -c 65536 /etc/ld.so.cache >"$out/ldcache/host"
+	{ printf '\004libz'; head -c 4000 /etc/ld.so.cache; } >"$out/ldcache/cut-named"
+fi

@@ -77,13 +77,14 @@ read -r _ fb _ sw_b <"$TMP/wb"
 
 # A's rows under its name: on CPU 1 only, its pages and sleeps at least; all its rows
 # (the shell's child and taskset before the exec too): what the kernel counted, give
-# or take its exit.
+# or take its exit, and 2 % fewer faults: on a loaded machine perf throttles the
+# sampling of a software event (perf_event_max_sample_rate) and drops a few.
 ra=$(row "$TMP/pid" $wa "$a" reference 1)
 ma=$(row "$TMP/pid" $wa "$a" miss 1)
 ta=$(all "$TMP/pid" $wa reference)
 tm=$(all "$TMP/pid" $wa miss)
 if [ $r1 = 0 ] && [ "$ra" -ge $pa ] && [ "$ma" -ge $sa ] &&
-	[ "$(row "$TMP/pid" $wa "$a" reference 0)" = 0 ] && within "$ta" "$fa" $((fa + 10)) &&
+	[ "$(row "$TMP/pid" $wa "$a" reference 0)" = 0 ] && within "$ta" $((fa * 98 / 100)) $((fa + 10)) &&
 	within "$tm" "$sw_a" $((sw_a + 5)); then
 	ok "llcstat: process A on CPU 1: $ra references (>= $pa pages), $ma misses (>= $sa sleeps); all its rows $ta/$tm (rusage $fa/$sw_a)"
 else
@@ -94,7 +95,7 @@ mb=$(row "$TMP/pid" $wb "$b" miss 0)
 tb=$(all "$TMP/pid" $wb reference)
 tbm=$(all "$TMP/pid" $wb miss)
 if [ "$rb" -ge $pb ] && [ "$mb" -ge $sb ] && [ "$(row "$TMP/pid" $wb "$b" reference 1)" = 0 ] &&
-	within "$tb" "$fb" $((fb + 10)) && within "$tbm" "$sw_b" $((sw_b + 5)); then
+	within "$tb" $((fb * 98 / 100)) $((fb + 10)) && within "$tbm" "$sw_b" $((sw_b + 5)); then
 	ok "llcstat: process B on CPU 0, a row of its own: $rb references, $mb misses; all its rows $tb/$tbm (rusage $fb/$sw_b)"
 else
 	fail "llcstat: process B's row" "ref $rb (pages $pb), miss $mb (sleeps $sb), all rows $tb/$tbm (rusage $fb faults, $sw_b switches): $(grep -F "$b" "$TMP/pid")"

@@ -21,10 +21,24 @@ for t in $tools; do
 	ln -s "$MULTI" "$LINKS/$t"
 done
 
+# Other names tools answer to (tools/T/aliases): ext4slower is fsslower -t ext4.
+aliases=$(cat "$TOP"/tools/*/aliases 2>/dev/null | LC_ALL=C sort -u)
+
 # --- the front end --------------------------------------------------------------
-out=$("$MULTI" --list 2>&1)
-if [ "$out" = "$tools" ]; then ok "--list names every tool of tools/"
-else fail "--list names every tool of tools/" "want '$(echo $tools)' got '$(echo $out)'"; fi
+out=$("$MULTI" --list 2>&1 | LC_ALL=C sort)
+want=$(printf '%s\n%s\n' "$tools" "$aliases" | grep . | LC_ALL=C sort)
+if [ "$out" = "$want" ]; then ok "--list names every tool of tools/ and every alias"
+else fail "--list names every tool of tools/ and every alias" "want '$(echo $want)' got '$(echo $out)'"; fi
+
+for a in $aliases; do
+	ln -s "$MULTI" "$LINKS/$a"
+	if "$LINKS/$a" --help 2>&1 | grep -q "^Usage: $a "; then
+		ok "$a (an alias) runs through a link, named as itself"
+	else
+		fail "$a (an alias) runs through a link, named as itself" "$("$LINKS/$a" --help 2>&1 | head -2)"
+	fi
+	break
+done
 
 for args in "" "--help"; do
 	out=$("$MULTI" $args 2>&1)

@@ -90,7 +90,11 @@ static void fill_bytes(struct json *j)
 {
 	json_str(j, "invalid", "\xff\xfe");
 	json_str(j, "valid", "\xc3\xbf\xc3\xbe");
-	json_str(j, "bidi", "a\xe2\x80\xae" "b\xe2\x81\xa6");
+	json_str(j, "bidi",
+		 "a\xe2\x80\xae"
+		 "b\xe2\x81\xa6");
+	json_key(j, "data");
+	json_write_bytes(j->f, "a\0b\xff\"", 5);
 }
 
 /* Invalid bytes and the valid characters of the same value must not read alike. */
@@ -98,9 +102,9 @@ static void test_json_bytes(void)
 {
 	char *out = render_json(fill_bytes);
 
-	CHECK_STR("JSON: invalid bytes, valid U+00FF U+00FE and bidi controls are distinct", out,
+	CHECK_STR("JSON: invalid bytes, U+00FF U+00FE, bidi controls, a NUL in data: distinct", out,
 		  "{\"invalid\":\"\\\\xff\\\\xfe\",\"valid\":\"\xc3\xbf\xc3\xbe\","
-		  "\"bidi\":\"a\\u202eb\\u2066\"}\n");
+		  "\"bidi\":\"a\\u202eb\\u2066\",\"data\":\"a\\u0000b\\\\xff\\\"\"}\n");
 	free(out);
 }
 
@@ -110,7 +114,10 @@ static void test_text_forms(void)
 	size_t len = 0;
 	FILE *f;
 
-	CHECK_STR("text: U+202E and U+2066 escaped", escaped("a\xe2\x80\xae" "b\xe2\x81\xa6", 64),
+	CHECK_STR("text: U+202E and U+2066 escaped",
+		  escaped("a\xe2\x80\xae"
+			  "b\xe2\x81\xa6",
+			  64),
 		  "a\\xe2\\x80\\xaeb\\xe2\\x81\\xa6");
 	CHECK_STR("text: U+2028 escaped", escaped("\xe2\x80\xa8", 64), "\\xe2\\x80\\xa8");
 	str_escape_short(buf, sizeof(buf), "abcdefghij", 8);

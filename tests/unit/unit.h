@@ -20,6 +20,14 @@ static int unit_failures;
 		}                                      \
 	} while (0)
 
+/* A check this machine cannot make: counted as skipped, with the reason. */
+#define SKIP(name, ...)                        \
+	do {                                   \
+		printf("skip - %s: ", name);   \
+		printf(__VA_ARGS__);           \
+		putchar('\n');                 \
+	} while (0)
+
 #define CHECK_STR(name, got, want) \
 	CHECK(name, strcmp((got), (want)) == 0, "got \"%s\", want \"%s\"", (got), (want))
 

@@ -82,24 +82,6 @@ struct section {
 	char comm[TASK_COMM_LEN];
 };
 
-/* -P, -L: "pid = 123 comm" above each histogram. */
-static void text_label(FILE *f, const void *rec)
-{
-	const struct section *s = rec;
-
-	fprintf(f, "%s = %u ", hist_by() == BY_PID ? "pid" : "tid", s->id);
-	print_escaped(f, s->comm, sizeof(s->comm));
-	fputc('\n', f);
-}
-
-static void json_label(struct json *j, const void *rec)
-{
-	const struct section *s = rec;
-
-	json_uint(j, hist_by() == BY_PID ? "pid" : "tid", s->id);
-	json_strn(j, "comm", s->comm, sizeof(s->comm));
-}
-
 static void json_head(struct json *j)
 {
 	json_str(j, "measure", opts.offcpu ? "off-cpu" : "on-cpu");
@@ -111,6 +93,7 @@ static struct hist_sections sections = {
 	.slots_off = offsetof(struct section, slots),
 	.nslots = MAX_SLOTS,
 	.json_head = json_head,
+	.comm_off = offsetof(struct section, comm),
 };
 
 /* The single histogram grows per CPU and is never cleared; keyed ones are drained. */
@@ -164,10 +147,9 @@ int main(int argc, char **argv)
 		cli_die("out of memory");
 	sections.recs = secs;
 	sections.unit = opts.msecs ? "msecs" : "usecs";
-	if (hist_by() != BY_NONE) {
-		sections.text_label = text_label;
-		sections.json_label = json_label;
-	}
+	/* -P, -L: "pid = 123 comm" above each histogram. */
+	if (hist_by() != BY_NONE)
+		sections.id_name = hist_by() == BY_PID ? "pid" : "tid";
 	skel = TOOL_OPEN(cpudist_bpf);
 	if (!skel)
 		goto out;

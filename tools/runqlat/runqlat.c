@@ -92,29 +92,12 @@ struct section {
 	char comm[TASK_COMM_LEN];
 };
 
-/* -P, -L, --pidnss: "pid = 123 comm" above each histogram. */
-static void text_label(FILE *f, const void *rec)
-{
-	const struct section *s = rec;
-
-	fprintf(f, "%s = %u ", by_label[hist_by()], s->id);
-	print_escaped(f, s->comm, sizeof(s->comm));
-	fputc('\n', f);
-}
-
-static void json_label(struct json *j, const void *rec)
-{
-	const struct section *s = rec;
-
-	json_uint(j, by_label[hist_by()], s->id);
-	json_strn(j, "comm", s->comm, sizeof(s->comm));
-}
-
 static struct hist_source source = { .all_value_size = sizeof(struct hist), .max = MAX_HISTS };
 static struct hist_sections sections = {
 	.rec_size = sizeof(struct section),
 	.slots_off = offsetof(struct section, slots),
 	.nslots = MAX_SLOTS,
+	.comm_off = offsetof(struct section, comm),
 };
 
 /*
@@ -155,10 +138,9 @@ int main(int argc, char **argv)
 		cli_die("out of memory");
 	sections.recs = secs;
 	sections.unit = opts.msecs ? "msecs" : "usecs";
-	if (hist_by() != BY_NONE) {
-		sections.text_label = text_label;
-		sections.json_label = json_label;
-	}
+	/* -P, -L, --pidnss: "pid = 123 comm" above each histogram. */
+	if (hist_by() != BY_NONE)
+		sections.id_name = by_label[hist_by()];
 	skel = TOOL_OPEN(runqlat_bpf);
 	if (!skel)
 		goto out;

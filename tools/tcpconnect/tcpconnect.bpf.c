@@ -148,7 +148,7 @@ static __always_inline int on_state(void *ctx, struct sock *sk, int old, int new
 	return 0;
 }
 
-INET_SOCK_SET_STATE_PROGS(on_state)
+INET_SOCK_SET_STATE_TCP_PROGS(on_state)
 
 static __always_inline int on_connect_exit(void *ctx)
 {

@@ -100,6 +100,6 @@ static __always_inline int on_state(void *ctx, struct sock *sk, int old, int new
 	return 0;
 }
 
-INET_SOCK_SET_STATE_PROGS(on_state)
+INET_SOCK_SET_STATE_TCP_PROGS(on_state)
 
 char LICENSE[] SEC("license") = "GPL";

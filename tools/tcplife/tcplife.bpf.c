@@ -188,30 +188,6 @@ int BPF_PROG(accept_sys_exit_raw, struct pt_regs *regs, long ret)
 	return on_accept_exit(ret);
 }
 
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(set_state_btf, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(ctx, sk, oldstate, newstate);
-}
-
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(set_state_raw, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(ctx, sk, oldstate, newstate);
-}
-
-/* The leading fields of the sock:inet_sock_set_state record, unchanged since 4.16. */
-struct set_state_record {
-	__u64 common;
-	const struct sock *skaddr;
-	int oldstate;
-	int newstate;
-};
-
-SEC("tracepoint/sock/inet_sock_set_state")
-int set_state_tp(struct set_state_record *ctx)
-{
-	return on_set_state(ctx, ctx->skaddr, ctx->oldstate, ctx->newstate);
-}
+INET_SOCK_SET_STATE_PROGS(on_set_state)
 
 char LICENSE[] SEC("license") = "GPL";

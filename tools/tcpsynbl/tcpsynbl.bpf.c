@@ -67,38 +67,15 @@ static __always_inline bool is_tcp(const struct sock *sk)
  * handshake's last ACK makes tcp_v4/v6_syn_recv_sock() clone the listener:
  * the child still has the listener's sk_ack_backlog and sk_max_ack_backlog.
  */
-static __always_inline int on_set_state(const struct sock *sk, int newstate)
+static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate,
+					int newstate)
 {
 	if (newstate != TCP_SYN_RECV || !is_tcp(sk))
 		return 0;
 	return on_backlog(sk);
 }
 
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(set_state_btf, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(sk, newstate);
-}
-
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(set_state_raw, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(sk, newstate);
-}
-
-/* The leading fields of the sock:inet_sock_set_state record, unchanged since 4.16. */
-struct set_state_record {
-	__u64 common;
-	const void *skaddr;
-	int oldstate;
-	int newstate;
-};
-
-SEC("tracepoint/sock/inet_sock_set_state")
-int set_state_tp(struct set_state_record *ctx)
-{
-	return on_set_state(ctx->skaddr, ctx->newstate);
-}
+INET_SOCK_SET_STATE_PROGS(on_set_state)
 
 /*
  * Older kernels: upstream's hook, the listener on entry.  An IPv4 handshake

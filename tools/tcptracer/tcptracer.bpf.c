@@ -184,23 +184,7 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ol
 	return 0;
 }
 
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(set_state_btf, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(ctx, sk, oldstate, newstate);
-}
-
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(set_state_raw, const struct sock *sk, int oldstate, int newstate)
-{
-	return on_set_state(ctx, sk, oldstate, newstate);
-}
-
-SEC("tracepoint/sock/inet_sock_set_state")
-int set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
-{
-	return on_set_state(ctx, ctx->skaddr, ctx->oldstate, ctx->newstate);
-}
+INET_SOCK_SET_STATE_PROGS(on_set_state)
 
 /* tcp_close() destroys a socket the kernel had closed: the close() of a noted one. */
 static __always_inline int on_destroy(void *ctx, const struct sock *sk)

@@ -5,12 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elfsyms.h"
-#include "untrusted.h"
 #include "output.h"
 #include "probe.h"
 #include "row.h"
 #include "tool.h"
+#include "uprobes.h"
 #include "usyms.h"
 #include "threadsnoop.h"
 #include "threadsnoop.skel.h"
@@ -68,51 +67,14 @@ static void thread_row(struct row *r, const void *rec)
 
 /* Where pthread_create() lives: libc since glibc 2.34, libpthread before. */
 static const char *const pthread_libs[] = { "libc.so.6", "libpthread.so.0" };
-static const char *const lib_dirs[] = { "/lib/x86_64-linux-gnu",
-					"/usr/lib/x86_64-linux-gnu",
-					"/lib64",
-					"/usr/lib64",
-					"/lib",
-					"/usr/lib" };
-
-/*
- * The file offset of the function name in the ELF object at path, 0 if none.
- * Not libbpf's func_name: libbpf 1.1 refuses a name libc defines twice, as it
- * does pthread_create (GLIBC_2.2.5 and GLIBC_2.34 versions, one address).
- */
-static uint64_t func_offset(const char *path, const char *name)
-{
-	struct elfsyms_file ef = { .fd = -1 };
-	struct proc_root root = { .fd = -1 };
-	struct elfsyms es = {};
-	uint64_t off = 0;
-
-	if (!proc_root_open(0, &root) && !elfsyms_open(&ef, &root, path) &&
-	    !elfsyms_read(&es, &ef, path, &root))
-		off = elfsyms_file_offset(&es, name);
-	elfsyms_free(&es);
-	elfsyms_close(&ef);
-	proc_root_close(&root);
-	return off;
-}
 
 static struct bpf_link *attach_in(struct bpf_program *prog, const char *lib)
 {
-	char path[256];
-	uint64_t off;
-	size_t i;
+	struct utarget t;
 
-	for (i = 0; i < ARRAY_SIZE(lib_dirs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", lib_dirs[i], lib);
-		if (access(path, R_OK) || !(off = func_offset(path, "pthread_create")))
-			continue;
-		if (common_opts.verbose)
-			fprintf(stderr, "%s: pthread_create via uprobe\n%s: uprobe: %s+0x%llx\n",
-				program_invocation_short_name, program_invocation_short_name, path,
-				(unsigned long long)off);
-		return bpf_program__attach_uprobe(prog, false, -1, path, off);
-	}
-	return NULL;
+	if (utarget_lookup(&t, -1, lib) || ufuncs_each(&t, "pthread_create", NULL, NULL) <= 0)
+		return NULL;
+	return uprobe_attach(prog, &t, "pthread_create", false);
 }
 
 /*
