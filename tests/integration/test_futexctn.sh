@@ -3,7 +3,7 @@
 # mutexes (ROUNDS waits of HOLD_MS per lock, in a function of a unique name)
 # shows each lock's address, the waiting thread, the exact number of waits,
 # their time and the function in the user stack; -p, -t, -l, -s, -m, -T and
-# --json change what is shown.
+# --json change what is shown.  Stacks are named while the process runs.
 . "$(dirname "$0")/../lib.sh"
 need cc jq mkfifo
 
@@ -39,13 +39,15 @@ read -r P2 M2 S2 A2 B2 <<<"$H2"
 start() {
 	local name=$1
 	shift
-	start_tool "$TMP/$name" futexctn "$@" || bail_out "futexctn $* starts" "$(cat "$TMP/$name.err")"
+	# Without the helpers' input FIFOs, which would keep them from their end of file.
+	start_tool "$TMP/$name" futexctn "$@" 8>&- 9>&- || bail_out "futexctn $* starts" "$(cat "$TMP/$name.err")"
 	eval "T_$name=$TOOL_PID"
 }
 start json -p "$P1" --json
 start lock -p "$P1" -l "$A1" -m
 start sum -t "$S2" -s --json
 start tick -p "$P2" -T 1
+start gone -p "$P1" --json
 
 echo go >&8
 echo go >&9
@@ -63,7 +65,13 @@ for ((i = 0; i < 40; i++)); do
 	kill -0 "$HP1" 2>/dev/null || kill -0 "$HP2" 2>/dev/null || break
 	sleep 0.05
 done
-check "the helpers end at the end of their input" wait "$HP1" "$HP2"
+if kill -0 "$HP1" 2>/dev/null || kill -0 "$HP2" 2>/dev/null; then
+	fail "the helpers end at the end of their input" "still running"
+else
+	ok "the helpers end at the end of their input"
+fi
+TOOL_PID=$T_gone
+stop_tool INT || fail "futexctn gone stops with status 0" "$(head -c 300 "$TMP/gone.err")"
 
 # jqt FILE FILTER: the entries of every interval of a JSON output, filtered.
 jqt() { jq -r "$2" <(jq -c '.hists[]' "$1"); }
@@ -72,6 +80,8 @@ lock2=$(jqt "$TMP/json" "select(.lock == \"$B1\") | \"\(.pid) \(.tid) \(.contend
 check "lock 1: the second thread waited exactly $ROUNDS times" test "$lock1" = "$P1 $S1 $ROUNDS"
 check "lock 2: the main thread waited exactly $ROUNDS times" test "$lock2" = "$P1 $M1 $ROUNDS"
 check "the user stack has the waiting function" test "$(jqt "$TMP/json" \
+	"select(.lock == \"$A1\") | .user_stack | index(\"$MARK\") != null")" = true
+check "the stack is named while the process runs (printed after it exited)" test "$(jqt "$TMP/gone" \
 	"select(.lock == \"$A1\") | .user_stack | index(\"$MARK\") != null")" = true
 check "wait times are about HOLD_MS (usecs)" test "$(jqt "$TMP/json" \
 	"select(.lock == \"$A1\") | .min >= $((HOLD * 900)) and .avg < $((HOLD * 5000))

@@ -11,7 +11,6 @@
 
 #include "bpf/bits.bpf.h"
 #include "bpf/filter.bpf.h"
-#include "bpf/maps.bpf.h"
 #include "bpf/missed.bpf.h"
 #include "bpf/stacks.bpf.h"
 #include "bpf/syscalls.bpf.h"
@@ -98,7 +97,13 @@ static __always_inline int on_exit(void *ctx, long ret)
 	ids = current_ids();
 	stack_key_current(ctx, &stacks, &key.stack, ids >> 32, false, !summary);
 	key.tid = summary ? ids >> 32 : (__u32)ids;
-	h = map_lookup_or_init(&hists, &key, &zero_hist);
+	h = bpf_map_lookup_elem(&hists, &key);
+	if (!h) {
+		/* A new key: its user stack is named now, while its process runs. */
+		if (!bpf_map_update_elem(&hists, &key, &zero_hist, BPF_NOEXIST))
+			stack_announce(ctx, &key.stack);
+		h = bpf_map_lookup_elem(&hists, &key);
+	}
 	if (!h) {
 		count_missed();
 		return 0;

@@ -157,18 +157,33 @@ static struct hist_sections sections = {
 	.json_label = json_label,
 };
 
-static int print_interval(void *ctx)
+static int after_load(void *ctx)
 {
 	struct futexctn_bpf *skel = ctx;
 
-	if (!stacks) {
-		stacks =
-			stacks_new(bpf_map__fd(skel->maps.stacks),
-				   &(struct stack_show){ .user = true, .format = STACK_MULTILINE });
-		if (!stacks) {
-			cli_warn("out of memory");
-			return -1;
-		}
+	stacks = stacks_new(bpf_map__fd(skel->maps.stacks),
+			    &(struct stack_show){ .user = true, .format = STACK_MULTILINE });
+	if (!stacks)
+		cli_warn("out of memory");
+	return stacks ? 0 : -1;
+}
+
+/* A new (thread, lock, stack): its user stack is named now, while its process runs. */
+static int on_new_stack(void *ctx, const void *data, size_t size)
+{
+	(void)ctx;
+	return stacks_on_new(stacks, data, size);
+}
+
+static int print_interval(void *ctx)
+{
+	struct futexctn_bpf *skel = ctx;
+	char hms[16];
+
+	if (!common_opts.json) {
+		putchar('\n');
+		if (gopts.time)
+			printf("%-8s\n", time_hms(hms, sizeof(hms)));
 	}
 	source.keyed_fd = bpf_map__fd(skel->maps.hists);
 	return hist_print_interval(&source, &sections);
@@ -205,11 +220,14 @@ int main(int argc, char **argv)
 	sections.unit = opts.msecs ? "msecs" : "usecs";
 	skel = TOOL_OPEN(futexctn_bpf);
 	if (skel && !configure(skel))
-		err = tool_run_intervals(&(struct tool_intervals){
+		err = tool_run_events(&(struct tool_events){
 			.skel = skel->skeleton,
-			.banner = "Tracing futex contention... Hit Ctrl-C to end.",
-			.print_interval = print_interval,
+			.on_event = on_new_stack,
 			.ctx = skel,
+			.banner = "Tracing futex contention... Hit Ctrl-C to end.",
+			.after_load = after_load,
+			.print_interval = print_interval,
+			.ring_bytes = 64 * 1024, /* one small event per new stack */
 		});
 	stacks_free(stacks);
 	futexctn_bpf__destroy(skel);
