@@ -15,6 +15,10 @@
  * (Upstream's fallback, fentry on blk_account_io_start, is inlined away in
  * Debian's 6.1.)  Requests started before tracing, and those the kernel makes
  * itself (flushes, passthrough commands), have no submitter.
+ *
+ * A tool that wants the submitter's kernel stack and the time it made the
+ * request (biostacks) defines BLKREQ_STACKS as its stack trace map before
+ * including this header: bio_submitter then has start_ns and kstackid.
  */
 #ifndef BPFSCOPE_BLKREQ_BPF_H
 #define BPFSCOPE_BLKREQ_BPF_H
@@ -38,6 +42,11 @@ struct bio_submitter {
 	__u32 pid;
 	__u32 who; /* enum bio_who */
 	char comm[TASK_COMM_LEN];
+#ifdef BLKREQ_STACKS
+	__u64 start_ns; /* when the submitter made the request */
+	__s32 kstackid; /* its kernel stack in BLKREQ_STACKS, or -errno */
+	__u32 pad;
+#endif
 };
 
 struct bio_req {
@@ -72,7 +81,7 @@ static __always_inline bool bio_filters_on(void)
 	return ids_filtered() || filter_uid != (__u32)-1 || filter_cgroup || filter_comm_len;
 }
 
-static __always_inline void submitter_current(struct bio_submitter *s)
+static __always_inline void submitter_current(void *ctx, struct bio_submitter *s)
 {
 	if (!filter_current()) {
 		s->who = WHO_IGNORED;
@@ -81,9 +90,13 @@ static __always_inline void submitter_current(struct bio_submitter *s)
 	s->pid = current_ids() >> 32;
 	s->who = WHO_KNOWN;
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
+#ifdef BLKREQ_STACKS
+	s->start_ns = bpf_ktime_get_ns();
+	s->kstackid = bpf_get_stackid(ctx, &BLKREQ_STACKS, 0);
+#endif
 }
 
-static __always_inline int on_io_start(struct request *rq)
+static __always_inline int on_io_start(void *ctx, struct request *rq)
 {
 	struct bio_req r = {};
 
@@ -91,13 +104,13 @@ static __always_inline int on_io_start(struct request *rq)
 		bpf_map_delete_elem(&bio_reqs, &rq);
 		return 0;
 	}
-	submitter_current(&r.sub);
+	submitter_current(ctx, &r.sub);
 	if (bpf_map_update_elem(&bio_reqs, &rq, &r, BPF_ANY))
 		count_missed();
 	return 0;
 }
 
-static __always_inline int on_getrq(struct bio *bio)
+static __always_inline int on_getrq(void *ctx, struct bio *bio)
 {
 	struct bio_submitter s = {};
 	struct gendisk *disk;
@@ -107,7 +120,7 @@ static __always_inline int on_getrq(struct bio *bio)
 		if (!disk || disk_devt(disk) != filter_dev)
 			return 0;
 	}
-	submitter_current(&s);
+	submitter_current(ctx, &s);
 	if (bpf_map_update_elem(&bio_subs, &bio, &s, BPF_ANY))
 		count_missed();
 	return 0;
@@ -192,25 +205,25 @@ static __always_inline struct bio *bio_of_getrq(__u64 *args)
 SEC("tp_btf/block_io_start")
 int block_io_start_btf(__u64 *ctx)
 {
-	return on_io_start((struct request *)ctx[0]);
+	return on_io_start(ctx, (struct request *)ctx[0]);
 }
 
 SEC("raw_tp/block_io_start")
 int block_io_start_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_io_start((struct request *)ctx->args[0]);
+	return on_io_start(ctx, (struct request *)ctx->args[0]);
 }
 
 SEC("tp_btf/block_getrq")
 int block_getrq_btf(__u64 *ctx)
 {
-	return on_getrq(bio_of_getrq(ctx));
+	return on_getrq(ctx, bio_of_getrq(ctx));
 }
 
 SEC("raw_tp/block_getrq")
 int block_getrq_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_getrq(bio_of_getrq(ctx->args));
+	return on_getrq(ctx, bio_of_getrq(ctx->args));
 }
 
 SEC("tp_btf/block_rq_insert")

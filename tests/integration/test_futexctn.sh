@@ -1,0 +1,105 @@
+#!/bin/bash
+# futexctn: a test program whose threads wait for each other's pthread
+# mutexes (ROUNDS waits of HOLD_MS per lock, in a function of a unique name)
+# shows each lock's address, the waiting thread, the exact number of waits,
+# their time and the function in the user stack; -p, -t, -l, -s, -m, -T and
+# --json change what is shown.  Stacks are named while the process runs.
+. "$(dirname "$0")/../lib.sh"
+need cc jq mkfifo
+
+ROUNDS=$((RANDOM % 4 + 4))
+HOLD=40
+MARK=ctnmark_$$_$RANDOM
+cc -O1 -fno-omit-frame-pointer -pthread -DMARKER="$MARK" -o "$TMP/ctn" \
+	"$TOP/tests/helpers/futexctn_contend.c" || bail_out "helper builds"
+
+# helper N: start a copy reading its stdin from a FIFO held open on fd 7+N;
+# sets H<N> to "PID TID_MAIN TID_SECOND LOCK1 LOCK2".
+helper() {
+	local n=$1 fd=$((7 + $1)) i line
+	mkfifo "$TMP/in$n"
+	eval "exec $fd<>\"$TMP/in$n\""
+	"$TMP/ctn" $ROUNDS $HOLD <"$TMP/in$n" >"$TMP/h$n.out" 8>&- 9>&- &
+	eval "HP$n=$!"
+	on_exit "kill -KILL $!"
+	for ((i = 0; i < 100; i++)); do
+		line=$(head -n 1 "$TMP/h$n.out")
+		[ -n "$line" ] && break
+		sleep 0.05
+	done
+	eval "H$n=\"$line\""
+}
+helper 1
+helper 2
+read -r P1 M1 S1 A1 B1 <<<"$H1"
+read -r P2 M2 S2 A2 B2 <<<"$H2"
+[ -n "$B1" ] && [ -n "$B2" ] || bail_out "helpers start" "$H1 / $H2"
+
+# start NAME ARGS...: start futexctn, keeping its PID in T_NAME.
+start() {
+	local name=$1
+	shift
+	# Without the helpers' input FIFOs, which would keep them from their end of file.
+	start_tool "$TMP/$name" futexctn "$@" 8>&- 9>&- || bail_out "futexctn $* starts" "$(cat "$TMP/$name.err")"
+	eval "T_$name=$TOOL_PID"
+}
+start json -p "$P1" --json
+start lock -p "$P1" -l "$A1" -m
+start sum -t "$S2" -s --json
+start tick -p "$P2" -T 1
+start gone -p "$P1" --json
+
+echo go >&8
+echo go >&9
+wait_for "$TMP/h1.out" '^done' 10 && wait_for "$TMP/h2.out" '^done' 10 ||
+	bail_out "workload runs" "$(cat "$TMP/h1.out" "$TMP/h2.out")"
+sleep 1.2
+for name in json lock sum tick; do
+	eval "TOOL_PID=\$T_$name"
+	stop_tool INT || fail "futexctn $name stops with status 0" "$(head -c 300 "$TMP/$name.err")"
+done
+
+# End of file on their stdin ends the helpers.
+exec 8>&- 9>&-
+for ((i = 0; i < 40; i++)); do
+	kill -0 "$HP1" 2>/dev/null || kill -0 "$HP2" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$HP1" 2>/dev/null || kill -0 "$HP2" 2>/dev/null; then
+	fail "the helpers end at the end of their input" "still running"
+else
+	ok "the helpers end at the end of their input"
+fi
+TOOL_PID=$T_gone
+stop_tool INT || fail "futexctn gone stops with status 0" "$(head -c 300 "$TMP/gone.err")"
+
+# jqt FILE FILTER: the entries of every interval of a JSON output, filtered.
+jqt() { jq -r "$2" <(jq -c '.hists[]' "$1"); }
+lock1=$(jqt "$TMP/json" "select(.lock == \"$A1\") | \"\(.pid) \(.tid) \(.contended)\"")
+lock2=$(jqt "$TMP/json" "select(.lock == \"$B1\") | \"\(.pid) \(.tid) \(.contended)\"")
+check "lock 1: the second thread waited exactly $ROUNDS times" test "$lock1" = "$P1 $S1 $ROUNDS"
+check "lock 2: the main thread waited exactly $ROUNDS times" test "$lock2" = "$P1 $M1 $ROUNDS"
+check "the user stack has the waiting function" test "$(jqt "$TMP/json" \
+	"select(.lock == \"$A1\") | .user_stack | index(\"$MARK\") != null")" = true
+check "the stack is named while the process runs (printed after it exited)" test "$(jqt "$TMP/gone" \
+	"select(.lock == \"$A1\") | .user_stack | index(\"$MARK\") != null")" = true
+check "wait times are about HOLD_MS (usecs)" test "$(jqt "$TMP/json" \
+	"select(.lock == \"$A1\") | .min >= $((HOLD * 900)) and .avg < $((HOLD * 5000))
+	 and .hist.total == $ROUNDS")" = true
+check "-p: no other process" test -z "$(jqt "$TMP/json" "select(.pid != $P1) | .pid")"
+
+check "-l: the label line of that lock (-m: msecs)" grep -qE \
+	"^ctn\[$S1\] lock $A1 contended $ROUNDS times, [0-9]+ avg msecs \[max: [0-9]+ msecs, min ($((HOLD - 1))|$HOLD) msecs\]" \
+	"$TMP/lock"
+check "-l: the stack between '-' lines has the waiting function" grep -qE "^    $MARK\$" "$TMP/lock"
+check "-m: msecs histogram" grep -qE '^ +msecs +: count +distribution' "$TMP/lock"
+if grep -q "lock $B1" "$TMP/lock"; then fail "-l: no other lock" "$(grep "lock $B1" "$TMP/lock")"
+else ok "-l: no other lock"; fi
+
+sum=$(jqt "$TMP/sum" '"\(.pid) \(.lock) \(.contended) \(has("user_stack")) \(has("tid"))"')
+check "-t -s: that thread's waits, per process, no stacks" test "$sum" = "$P2 $A2 $ROUNDS false false"
+
+check "-T INTERVAL: a time line per interval" grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}$' "$TMP/tick"
+check "-T INTERVAL: process 2's lock 2 waits" grep -qE "^ctn\[$M2\] lock $B2 contended $ROUNDS times" "$TMP/tick"
+if grep -qE "\[($P1|$S1)\]" "$TMP/tick"; then fail "-p: the other process is not shown" "$(grep -E "\[($P1|$S1)\]" "$TMP/tick")"
+else ok "-p: the other process is not shown"; fi
