@@ -183,8 +183,18 @@ static bool looks_like_library(const char *name)
 
 static bool find(struct utarget *t, const struct proc_root *root, const char *name)
 {
+	char abs[PATH_MAX];
+
+	if (strchr(name, '/') && name[0] != '/') {
+		/* Relative: to this tool's directory, for a target in this tool's root. */
+		if (!root->ours || !getcwd(abs, sizeof(abs)) ||
+		    strlen(abs) + 1 + strlen(name) >= sizeof(abs))
+			return false;
+		strcat(strcat(abs, "/"), name);
+		return target_set(t, root, abs);
+	}
 	if (strchr(name, '/'))
-		return name[0] == '/' && target_set(t, root, name);
+		return target_set(t, root, name);
 	if (t->pid > 0 && find_mapped(t, root, name))
 		return true;
 	if (!looks_like_library(name) && find_on_path(t, root, name))

@@ -59,6 +59,9 @@ static void test_find(void)
 	      "path %s", c.path);
 	CHECK("an absolute path", !utarget_find(&c, -1, "/bin/sh") && !strcmp(c.path, "/bin/sh"),
 	      "path %s", c.path);
+	CHECK("a relative path: from the current directory",
+	      !chdir("/bin") && !utarget_find(&c, -1, "./sh") && same_file(c.path, "/bin/sh"),
+	      "path %s", c.path);
 	CHECK("no such library: -ENOENT", utarget_find(&c, -1, "bpfscope_no_such_lib") == -ENOENT,
 	      "found %s", c.path);
 	CHECK("a directory is not a target", utarget_find(&c, -1, "/usr/lib") == -ENOENT,
