@@ -26,7 +26,7 @@ while getopts r: o; do
 	esac
 done
 shift $((OPTIND - 1))
-all_scenarios=${*:+}
+all_scenarios=
 [ $# -gt 0 ] || all_scenarios=1
 scenarios=${*:-opensnoop execsnoop runqlat cpudist runqslower offcputime softirqs hardirqs biolatency \
 	biosnoop memleak gethostlatency profile49 profile999 lost startup}

@@ -75,32 +75,59 @@ static bool base_matches(const char *base, const char *name)
 	return !strncmp(base + n, ".so", 3) || base[n] == '-' || base[n] == '.';
 }
 
-/* The first file the process maps whose name matches. */
-static bool find_mapped(struct utarget *t, const struct proc_root *root, const char *name)
+/*
+ * Call fn for each file mapping of process pid (its device, inode and path as
+ * the process sees it) until fn returns true; returns whether one did.
+ */
+static bool maps_any(pid_t pid, bool (*fn)(void *ctx, dev_t dev, ino_t ino, const char *path),
+		     void *ctx)
 {
-	char fname[64], *line = NULL, *path;
+	char fname[64], *line = NULL;
+	unsigned int maj, min;
+	unsigned long long ino;
 	size_t cap = 0;
 	bool found = false;
 	FILE *f;
 	int pos;
 
-	snprintf(fname, sizeof(fname), "/proc/%d/maps", t->pid);
+	snprintf(fname, sizeof(fname), "/proc/%d/maps", pid);
 	f = fopen(fname, "re");
 	if (!f)
 		return false;
 	while (!found && getline(&line, &cap, f) > 0) {
 		pos = 0;
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%*x-%*x %*s %*x %*x:%*x %*u %n", &pos) != 0 || !pos)
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %llu %n", &maj, &min, &ino, &pos) != 3 ||
+		    !pos || line[pos] != '/')
 			continue;
-		path = line + pos;
-		if (path[0] != '/')
-			continue;
-		found = base_matches(strrchr(path, '/') + 1, name) && target_set(t, root, path);
+		found = fn(ctx, makedev(maj, min), ino, line + pos);
 	}
 	free(line);
 	fclose(f);
 	return found;
+}
+
+struct mapped_name {
+	struct utarget *t;
+	const struct proc_root *root;
+	const char *name;
+};
+
+static bool take_if_named(void *ctx, dev_t dev, ino_t ino, const char *path)
+{
+	struct mapped_name *m = ctx;
+
+	(void)dev;
+	(void)ino;
+	return base_matches(strrchr(path, '/') + 1, m->name) && target_set(m->t, m->root, path);
+}
+
+/* The first file the process maps whose name matches. */
+static bool find_mapped(struct utarget *t, const struct proc_root *root, const char *name)
+{
+	struct mapped_name m = { t, root, name };
+
+	return maps_any(t->pid, take_if_named, &m);
 }
 
 static bool find_in_dirs(struct utarget *t, const struct proc_root *root, const char *name,
@@ -261,27 +288,19 @@ int utarget_exe(struct utarget *t, pid_t pid)
 	return -ENOENT;
 }
 
+static bool same_inode(void *ctx, dev_t dev, ino_t ino, const char *path)
+{
+	const struct stat *st = ctx;
+
+	(void)path;
+	return dev == st->st_dev && ino == st->st_ino;
+}
+
 bool utarget_mapped_by(const struct utarget *t, pid_t pid)
 {
-	char fname[64], *line = NULL;
-	unsigned int maj, min;
-	unsigned long long ino;
-	size_t cap = 0;
 	struct stat st;
-	bool found = false;
-	FILE *f;
 
-	if (stat(t->attach, &st))
-		return false;
-	snprintf(fname, sizeof(fname), "/proc/%d/maps", pid);
-	f = fopen(fname, "re");
-	while (f && !found && getline(&line, &cap, f) > 0)
-		found = sscanf(line, "%*x-%*x %*s %*x %x:%x %llu", &maj, &min, &ino) == 3 &&
-			makedev(maj, min) == st.st_dev && ino == st.st_ino;
-	free(line);
-	if (f)
-		fclose(f);
-	return found;
+	return !stat(t->attach, &st) && maps_any(pid, same_inode, &st);
 }
 
 static bool has_glob(const char *s)
