@@ -22,8 +22,11 @@ static unsigned long long start_ns;
  * paused pager, a stalled ssh session) cannot keep the tool from stopping:
  * on a pipe or socket each write waits in poll() and is at most PIPE_BUF
  * bytes, which the kernel takes without blocking once poll() said there is
- * room, so a stop request is seen within POLL_MS; once asked to stop, the
- * output still pending gets STOP_GRACE_MS to drain, then is dropped.
+ * room, so a stop request is seen within POLL_MS.  Once asked to stop, a
+ * reader that takes nothing for STOP_GRACE_MS is given up on: the rest of the
+ * output is dropped (and counted).  A reader that keeps taking it, however
+ * slowly, and a regular file get all of it: a tool may spend seconds printing
+ * its summary after the stop (symbolizing stacks).
  */
 #define POLL_MS	      100
 #define STOP_GRACE_MS 500
@@ -32,24 +35,28 @@ static struct {
 	int fd;
 	size_t chunk;	/* largest write; 0: any size */
 	bool poll;	/* wait for room before writing */
+	bool gave_up;	/* stopping, and the reader took nothing for STOP_GRACE_MS */
 	int error;	/* first failed write's errno */
 	size_t dropped; /* bytes given up when stopping with the reader blocked */
-	unsigned long long stop_deadline;
 } out = { .fd = 1 };
 
-/* Wait for room to write; false once the tool is stopping and the reader is still blocked. */
+/* Wait for room to write; false once the tool is stopping and the reader took nothing for long. */
 static bool out_wait_room(void)
 {
 	struct pollfd p = { .fd = out.fd, .events = POLLOUT };
+	unsigned long long stalled_since = 0;
 
-	for (;;) {
-		if (tool_exiting && !out.stop_deadline)
-			out.stop_deadline = mono_ns() + STOP_GRACE_MS * 1000000ULL;
-		if (out.stop_deadline && mono_ns() >= out.stop_deadline)
-			return false;
+	while (!out.gave_up) {
 		if (poll(&p, 1, POLL_MS) > 0)
 			return true;
+		if (!tool_exiting)
+			continue;
+		if (!stalled_since)
+			stalled_since = mono_ns();
+		else if (mono_ns() - stalled_since >= STOP_GRACE_MS * 1000000ULL)
+			out.gave_up = true;
 	}
+	return false;
 }
 
 static ssize_t out_write(void *cookie, const char *buf, size_t len)

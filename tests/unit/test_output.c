@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Safe printing of kernel-supplied strings, and the JSON writer. */
+/* Safe printing of kernel-supplied strings, the JSON writer, output after a stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "cli.h"
 #include "names.h"
 #include "output.h"
 #include "unit.h"
@@ -148,6 +155,122 @@ static void test_names(void)
 	CHECK("unknown TCP state", tcp_state_name(99) == NULL, "%s", "found");
 }
 
+#define SUMMARY_BYTES (256 * 1024)
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A tool's last words: stdout on fd, stopped, a first line flushed, then
+ * DELAY_MS of work (a summary's symbolization) before the rest: SUMMARY_BYTES
+ * in all.  Exits 0 if output_finish() says all of it was written.
+ */
+static pid_t start_summary_writer(int fd, long delay_ms)
+{
+	char line[64];
+	size_t i;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid)
+		return pid;
+	dup2(fd, 1);
+	/* Its "N bytes of output dropped" is checked by its exit status. */
+	freopen("/dev/null", "w", stderr);
+	output_init();
+	tool_exiting = 1;
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	fwrite(line, 1, sizeof(line), stdout);
+	output_flush();
+	sleep_ms(delay_ms);
+	for (i = 1; i < SUMMARY_BYTES / sizeof(line); i++)
+		fwrite(line, 1, sizeof(line), stdout);
+	_exit(output_finish() ? 1 : 0);
+}
+
+/* The writer's exit status, or -1 if it is still running after 20 s (then killed). */
+static int writer_status(pid_t pid)
+{
+	int st, i;
+
+	for (i = 0; i < 2000; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/* All the output reaches a reader that takes it slowly, long after the stop. */
+static void test_slow_reader_after_stop(void)
+{
+	size_t got = 0;
+	char buf[4096];
+	int p[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(p)) {
+		CHECK("slow reader after the stop", 0, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = start_summary_writer(p[1], 800);
+	close(p[1]);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0) {
+		got += n;
+		sleep_ms(2);
+	}
+	close(p[0]);
+	st = writer_status(pid);
+	CHECK("slow reader after the stop: all the output", got == SUMMARY_BYTES && st == 0,
+	      "%zu of %d bytes, writer status %d", got, SUMMARY_BYTES, st);
+}
+
+/* A regular file gets all of a summary written long after the stop. */
+static void test_file_after_stop(void)
+{
+	char path[] = "/tmp/bpfscope-output.XXXXXX";
+	int fd = mkstemp(path), st;
+	off_t size;
+
+	if (fd < 0) {
+		CHECK("file after the stop", 0, "mkstemp: %s", strerror(errno));
+		return;
+	}
+	unlink(path);
+	st = writer_status(start_summary_writer(fd, 800));
+	size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	CHECK("file after the stop: all the output", size == SUMMARY_BYTES && st == 0,
+	      "%lld of %d bytes, writer status %d", (long long)size, SUMMARY_BYTES, st);
+}
+
+/* A reader that takes nothing: the writer gives up, says so, and exits. */
+static void test_blocked_reader_after_stop(void)
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe(p)) {
+		CHECK("blocked reader after the stop", 0, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = start_summary_writer(p[1], 0);
+	close(p[1]);
+	st = writer_status(pid);
+	close(p[0]);
+	CHECK("blocked reader after the stop: output dropped, exit 1", st == 1,
+	      "writer status %d", st);
+}
+
 int main(void)
 {
 	test_escape();
@@ -155,5 +278,8 @@ int main(void)
 	test_json_bytes();
 	test_text_forms();
 	test_names();
+	test_slow_reader_after_stop();
+	test_file_after_stop();
+	test_blocked_reader_after_stop();
 	return unit_exit();
 }
