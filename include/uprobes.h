@@ -125,5 +125,9 @@ bool uprobe_multi_prepare(struct bpf_program *prog);
  */
 int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
 		   const char *const *funcs, const uint64_t *cookies, size_t n, bool ret);
+/* The same at file offsets already found (ufuncs_offsets); funcs name them in messages. */
+int uprobes_attach_at(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+		      const char *const *funcs, const uint64_t *offsets, const uint64_t *cookies,
+		      size_t n, bool ret);
 
 #endif

@@ -573,57 +573,47 @@ static void say_attached(const char *const *funcs, size_t n, const char *kind,
 }
 
 static int attach_multi(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
-			const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+			const char *const *funcs, const uint64_t *offsets, const uint64_t *cookies,
+			size_t n, bool ret)
 {
 	const char *kind = ret ? "uretprobe_multi" : "uprobe_multi";
 	struct uprobe_multi_attr attr;
-	uint64_t *offs = calloc(n ? n : 1, sizeof(*offs));
-	size_t i;
-	int fd = -1;
+	int fd;
 
-	for (i = 0; offs && i < n; i++) {
-		offs[i] = ufunc_offset(t, funcs[i]);
-		if (!offs[i])
-			goto out;
-	}
-	if (!offs)
-		goto out;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_fd = bpf_program__fd(prog);
 	attr.attach_type = UPROBE_MULTI_ATTACH_TYPE;
 	attr.path = (uintptr_t)t->attach;
-	attr.offsets = (uintptr_t)offs;
+	attr.offsets = (uintptr_t)offsets;
 	attr.cookies = (uintptr_t)cookies;
 	attr.cnt = n;
 	attr.multi_flags = ret ? UPROBE_MULTI_RETURN : 0;
 	attr.pid = t->pid > 0 ? t->pid : 0;
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
-	if (fd < 0)
+	if (fd < 0) {
 		attach_failed(kind, funcs[0], t, errno);
-	else
-		say_attached(funcs, n, kind, t);
-out:
-	free(offs);
-	return fd < 0 ? -1 : fds_add(l, fd);
+		return -1;
+	}
+	say_attached(funcs, n, kind, t);
+	return fds_add(l, fd);
 }
 
-int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
-		   const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+int uprobes_attach_at(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+		      const char *const *funcs, const uint64_t *offsets, const uint64_t *cookies,
+		      size_t n, bool ret)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, uo);
 	struct bpf_link *link;
-	uint64_t off;
 	size_t i;
 
+	if (!n)
+		return 0;
 	if (bpf_program__expected_attach_type(prog) == UPROBE_MULTI_ATTACH_TYPE)
-		return attach_multi(l, prog, t, funcs, cookies, n, ret);
+		return attach_multi(l, prog, t, funcs, offsets, cookies, n, ret);
 	for (i = 0; i < n; i++) {
-		off = ufunc_offset(t, funcs[i]);
-		if (!off)
-			return -1;
 		uo.retprobe = ret;
 		uo.bpf_cookie = cookies[i];
-		link = bpf_program__attach_uprobe_opts(prog, t->pid, t->attach, off, &uo);
+		link = bpf_program__attach_uprobe_opts(prog, t->pid, t->attach, offsets[i], &uo);
 		if (!link) {
 			attach_failed(ret ? "uretprobe" : "uprobe", funcs[i], t, errno);
 			return -1;
@@ -633,4 +623,23 @@ int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utar
 		say_attached(funcs + i, 1, ret ? "uretprobe" : "uprobe", t);
 	}
 	return 0;
+}
+
+int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utarget *t,
+		   const char *const *funcs, const uint64_t *cookies, size_t n, bool ret)
+{
+	uint64_t *offs = calloc(n ? n : 1, sizeof(*offs));
+	int err = -1;
+	size_t i;
+
+	for (i = 0; offs && i < n; i++) {
+		offs[i] = ufunc_offset(t, funcs[i]);
+		if (!offs[i])
+			goto out;
+	}
+	if (offs)
+		err = uprobes_attach_at(l, prog, t, funcs, offs, cookies, n, ret);
+out:
+	free(offs);
+	return err;
 }

@@ -43,9 +43,9 @@ if start_tool "$TMP/out" memleak -v -a -o 0 -p "$pid" 1; then
 	echo go >"$TMP/gate"
 	wait_exit
 	check "ends by itself, status 0, when the process ends" test $? = 0
-	check_path "the best path: uprobes on malloc, calloc, free; tp_btf for the end" \
-		"$TMP/out.err" malloc=uprobe calloc=uprobe free=uprobe sched_process_exit=tp_btf \
-		buffer=ringbuf core=cut
+	check_path "the best path: uprobe_multi on malloc, calloc, free; tp_btf for the end" \
+		"$TMP/out.err" malloc=uprobe_multi calloc=uprobe_multi free=uprobe_multi \
+		sched_process_exit=tp_btf buffer=ringbuf core=cut
 	check "banner names the PID" grep -qx "Attaching to pid $pid, Ctrl+C to quit." "$TMP/out"
 	frames=$(block "$TMP/out" $((size * n)) "$n")
 	check "$((size * n)) bytes in $n allocations, from memleak_marked_leak (the caller of malloc)" \
@@ -74,11 +74,12 @@ run_c() { # run_c OUT ARGS...: memleak -c on the workload; it ends with it
 	timeout 20 "$BIN/memleak" "$@" -o 0 -c "$TMP/leak $TMP/cpid - $size $n 24 1" 1 \
 		>"$out" 2>"$out.err"
 }
-BPFSCOPE_AVOID=tp_btf run_c "$TMP/c" --json -v -z "$size" -Z "$size"
+BPFSCOPE_AVOID=tp_btf,cookie run_c "$TMP/c" --json -v -z "$size" -Z "$size"
 rc=$?
 cpid=$(cat "$TMP/cpid" 2>/dev/null)
 check "-c: runs the command, ends with it, status 0" test "$rc" = 0 -a -n "$cpid"
-check_path "BPFSCOPE_AVOID=tp_btf: raw_tp for the end" "$TMP/c.err" sched_process_exit=raw_tp
+check_path "BPFSCOPE_AVOID=tp_btf,cookie: raw_tp for the end, a uprobe program per function" \
+	"$TMP/c.err" sched_process_exit=raw_tp malloc=uprobe free=uprobe
 last=$(tail -n 1 "$TMP/c")
 got=$(jq -r '[.stacks[] | "\(.bytes) \(.allocations) \(.user_stack[-1])"] | join(",")' <<<"$last")
 check "--json -z $size -Z $size: only the $size-byte leak (not 24, not $((size + 1)))" \

@@ -267,8 +267,8 @@ static void test_blocked_reader_after_stop(void)
 	close(p[1]);
 	st = writer_status(pid);
 	close(p[0]);
-	CHECK("blocked reader after the stop: output dropped, exit 1", st == 1,
-	      "writer status %d", st);
+	CHECK("blocked reader after the stop: output dropped, exit 1", st == 1, "writer status %d",
+	      st);
 }
 
 int main(void)

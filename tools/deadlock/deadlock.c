@@ -116,13 +116,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 /* ------------------------------------------------------------- the probes */
 
-#define MAX_LINKS (2 * MAX_SYMBOLS + 3)
-
 static struct run {
 	struct deadlock_bpf *skel;
 	struct stacks *stacks;
-	struct bpf_link *links[MAX_LINKS];
-	int nlinks;
+	struct ulinks links;
 	bool found;
 } run;
 
@@ -157,15 +154,7 @@ static int find_target(struct utarget *t)
 
 static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func, bool ret)
 {
-	struct bpf_link *link;
-
-	if (run.nlinks == MAX_LINKS)
-		return -1;
-	link = uprobe_attach(prog, t, func, ret);
-	if (!link)
-		return -1;
-	run.links[run.nlinks++] = link;
-	return 0;
+	return ulinks_add(&run.links, uprobe_attach(prog, t, func, ret));
 }
 
 /*
@@ -199,13 +188,6 @@ static int attach_locks(void *ctx)
 	     attach_one(s->progs.trylock_enter, &t, "pthread_mutex_trylock", false)))
 		return -1;
 	return 0;
-}
-
-static void detach_locks(void)
-{
-	/* (Each uprobe's unregistration waits ~0.1 s for the kernel: it adds up.) */
-	while (run.nlinks > 0)
-		bpf_link__destroy(run.links[--run.nlinks]);
 }
 
 /* ------------------------------------------------------------- the graph */
@@ -640,7 +622,7 @@ int main(int argc, char **argv)
 			.attach = attach_locks,
 			.print_interval = look,
 		});
-	detach_locks();
+	ulinks_destroy(&run.links);
 	stacks_free(run.stacks);
 	deadlock_bpf__destroy(run.skel);
 	return err ? err : run.found;

@@ -195,67 +195,69 @@ static __always_inline bool take_pending(struct pending *p)
 	return true;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(malloc_enter, size_t size)
+/*
+ * An allocator function's entry: the size it asks for (and the address
+ * posix_memalign will write to); realloc and reallocarray release the old
+ * block first; free and munmap only release.
+ */
+static __always_inline int on_call(struct pt_regs *ctx, __u32 call)
 {
-	return enter(size, CALL_MALLOC, 0);
+	__u64 a1 = PT_REGS_PARM1(ctx), a2 = PT_REGS_PARM2(ctx), a3 = PT_REGS_PARM3(ctx);
+
+	switch (call) {
+	case CALL_CALLOC:
+		return enter(a1 * a2, call, 0);
+	case CALL_REALLOC:
+		release(ctx, a1, call);
+		return enter(a2, call, 0);
+	case CALL_REALLOCARRAY:
+		release(ctx, a1, call);
+		return enter(a2 * a3, call, 0);
+	case CALL_POSIX_MEMALIGN:
+		return enter(a3, call, a1);
+	case CALL_ALIGNED_ALLOC:
+	case CALL_MEMALIGN:
+	case CALL_MMAP:
+		return enter(a2, call, 0);
+	case CALL_FREE:
+	case CALL_MUNMAP:
+		release(ctx, a1, call);
+		return 0;
+	default: /* malloc, valloc, pvalloc */
+		return enter(a1, call, 0);
+	}
 }
 
+/*
+ * Every function's entry in one program, its BPF cookie saying which (Linux
+ * 5.15): one uprobe_multi link for all of them, which detaches at once.
+ */
 SEC("uprobe")
-int BPF_KPROBE(calloc_enter, size_t nmemb, size_t size)
+int call_enter(struct pt_regs *ctx)
 {
-	return enter(nmemb * size, CALL_CALLOC, 0);
+	return on_call(ctx, bpf_get_attach_cookie(ctx));
 }
 
-SEC("uprobe")
-int BPF_KPROBE(realloc_enter, void *ptr, size_t size)
-{
-	release(ctx, (__u64)ptr, CALL_REALLOC);
-	return enter(size, CALL_REALLOC, 0);
-}
+/* Kernels without BPF cookies: a program per function. */
+#define CALL_ENTER(fn, call)                \
+	SEC("uprobe")                       \
+	int fn##_enter(struct pt_regs *ctx) \
+	{                                   \
+		return on_call(ctx, call);  \
+	}
 
-SEC("uprobe")
-int BPF_KPROBE(reallocarray_enter, void *ptr, size_t nmemb, size_t size)
-{
-	release(ctx, (__u64)ptr, CALL_REALLOCARRAY);
-	return enter(nmemb * size, CALL_REALLOCARRAY, 0);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(posix_memalign_enter, void **memptr, size_t alignment, size_t size)
-{
-	return enter(size, CALL_POSIX_MEMALIGN, (__u64)memptr);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(aligned_alloc_enter, size_t alignment, size_t size)
-{
-	return enter(size, CALL_ALIGNED_ALLOC, 0);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(valloc_enter, size_t size)
-{
-	return enter(size, CALL_VALLOC, 0);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(memalign_enter, size_t alignment, size_t size)
-{
-	return enter(size, CALL_MEMALIGN, 0);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(pvalloc_enter, size_t size)
-{
-	return enter(size, CALL_PVALLOC, 0);
-}
-
-SEC("uprobe")
-int BPF_KPROBE(mmap_enter, void *addr, size_t length)
-{
-	return enter(length, CALL_MMAP, 0);
-}
+CALL_ENTER(malloc, CALL_MALLOC)
+CALL_ENTER(calloc, CALL_CALLOC)
+CALL_ENTER(realloc, CALL_REALLOC)
+CALL_ENTER(reallocarray, CALL_REALLOCARRAY)
+CALL_ENTER(posix_memalign, CALL_POSIX_MEMALIGN)
+CALL_ENTER(aligned_alloc, CALL_ALIGNED_ALLOC)
+CALL_ENTER(valloc, CALL_VALLOC)
+CALL_ENTER(memalign, CALL_MEMALIGN)
+CALL_ENTER(pvalloc, CALL_PVALLOC)
+CALL_ENTER(mmap, CALL_MMAP)
+CALL_ENTER(free, CALL_FREE)
+CALL_ENTER(munmap, CALL_MUNMAP)
 
 /* Every allocator but posix_memalign returns the address (NULL or MAP_FAILED: none). */
 SEC("uretprobe")
@@ -279,20 +281,6 @@ int BPF_KRETPROBE(posix_memalign_return, int ret)
 		return 0;
 	if (!bpf_probe_read_user(&addr, sizeof(addr), (void *)p.memptr) && addr)
 		record(ctx, addr, p.size, p.call);
-	return 0;
-}
-
-SEC("uprobe")
-int BPF_KPROBE(free_enter, void *ptr)
-{
-	release(ctx, (__u64)ptr, CALL_FREE);
-	return 0;
-}
-
-SEC("uprobe")
-int BPF_KPROBE(munmap_enter, void *addr)
-{
-	release(ctx, (__u64)addr, CALL_MUNMAP);
 	return 0;
 }
 

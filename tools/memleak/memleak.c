@@ -178,59 +178,103 @@ static struct spawn child = { 0, -1 };
 
 /* ------------------------------------------------------------- the probes */
 
-#define MAX_LINKS 32
+#define MAX_FNS 12
 
 static struct run {
 	struct memleak_bpf *skel;
 	struct stacks *stacks;
-	struct bpf_link *links[MAX_LINKS];
-	int nlinks;
-	uint64_t offsets[MAX_LINKS];
-	int noffsets;
+	struct ulinks links;
+	bool cookies; /* one entry program for every function: call_enter */
 } run;
-
-static int attach_one(struct bpf_program *prog, const struct utarget *t, const char *func,
-		      uint64_t off, bool ret)
-{
-	struct bpf_link *link = uprobe_attach_at(prog, t, func, off, ret);
-
-	if (!link)
-		return -1;
-	run.links[run.nlinks++] = link;
-	return 0;
-}
 
 struct allocator_fn {
 	const char *name;
-	struct bpf_program *entry, *ret;
+	enum memleak_call call;
+	struct bpf_program *entry, *ret; /* entry: the function's own, without cookies */
 	bool required;
 };
 
-/* An offset already probed under another name (glibc: aligned_alloc is memalign). */
-static bool probed_at(uint64_t off)
+/* Functions to probe with one program: names, file offsets, calls (the cookies). */
+struct probe_set {
+	const char *names[MAX_FNS];
+	uint64_t offs[MAX_FNS], calls[MAX_FNS];
+	size_t n;
+};
+
+/* An offset probed under an earlier name (glibc: aligned_alloc is memalign). */
+static bool probed_before(const uint64_t *offs, size_t i)
 {
-	for (int i = 0; i < run.noffsets; i++) {
-		if (run.offsets[i] == off)
+	for (size_t j = 0; j < i; j++) {
+		if (offs[j] == offs[i])
 			return true;
 	}
-	run.offsets[run.noffsets++] = off;
 	return false;
 }
 
-/* Each allocator function the object has gets its uprobe and (allocations) uretprobe. */
-static int attach_fn(const struct utarget *t, const struct allocator_fn *f, const char *func,
-		     uint64_t off)
+/* The functions the object has whose return is ret's (NULL: every function, for the entries). */
+static size_t collect(struct probe_set *set, const struct allocator_fn *fns, const char **names,
+		      const uint64_t *offs, const struct bpf_program *ret)
 {
-	if (!off && f->required) {
-		cli_warn("%s has no function %s", t->path, func);
-		return -1;
+	set->n = 0;
+	for (size_t i = 0; i < MAX_FNS; i++) {
+		if (!offs[i] || probed_before(offs, i) || (ret && fns[i].ret != ret))
+			continue;
+		set->names[set->n] = names[i];
+		set->offs[set->n] = offs[i];
+		set->calls[set->n++] = fns[i].call;
 	}
-	if (!off || probed_at(off))
-		return 0;
-	/* The return first: an entry seen without its return would stay pending. */
-	if (f->ret && attach_one(f->ret, t, func, off, true))
+	return set->n;
+}
+
+static int attach_set(struct bpf_program *prog, const struct utarget *t,
+		      const struct probe_set *set, bool ret)
+{
+	return uprobes_attach_at(&run.links, prog, t, set->names, set->offs, set->calls, set->n,
+				 ret);
+}
+
+/* Without cookies: each function's entry gets its own program. */
+static int attach_entries_apart(const struct utarget *t, const struct allocator_fn *fns,
+				const struct probe_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct probe_set one = {
+			{ set->names[i] }, { set->offs[i] }, { set->calls[i] }, 1
+		};
+
+		if (attach_set(fns[set->calls[i]].entry, t, &one, false))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Each allocator function the object has: its uprobe and (allocations) its
+ * uretprobe, the returns first (an entry seen without its return would stay
+ * pending).  With cookies, one link per program (uprobe_multi): a fast stop.
+ */
+static int attach_fns(const struct utarget *t, const struct allocator_fn *fns, const char **names,
+		      const uint64_t *offs)
+{
+	struct memleak_bpf *s = run.skel;
+	struct probe_set set;
+
+	for (size_t i = 0; i < MAX_FNS; i++) {
+		if (!offs[i] && fns[i].required) {
+			cli_warn("%s has no function %s", t->path, names[i]);
+			return -1;
+		}
+	}
+	if (collect(&set, fns, names, offs, s->progs.alloc_return) &&
+	    attach_set(s->progs.alloc_return, t, &set, true))
 		return -1;
-	return attach_one(f->entry, t, func, off, false);
+	if (collect(&set, fns, names, offs, s->progs.posix_memalign_return) &&
+	    attach_set(s->progs.posix_memalign_return, t, &set, true))
+		return -1;
+	collect(&set, fns, names, offs, NULL);
+	if (run.cookies)
+		return attach_set(s->progs.call_enter, t, &set, false);
+	return attach_entries_apart(t, fns, &set);
 }
 
 static bool has_malloc(const struct utarget *t)
@@ -272,24 +316,28 @@ static int find_allocator(struct utarget *t)
 static int attach_allocator(void *ctx)
 {
 	struct memleak_bpf *s = ((struct run *)ctx)->skel;
-	const struct allocator_fn fns[] = {
-		{ "malloc", s->progs.malloc_enter, s->progs.alloc_return, true },
-		{ "calloc", s->progs.calloc_enter, s->progs.alloc_return, false },
-		{ "realloc", s->progs.realloc_enter, s->progs.alloc_return, false },
-		{ "reallocarray", s->progs.reallocarray_enter, s->progs.alloc_return, false },
-		{ "posix_memalign", s->progs.posix_memalign_enter, s->progs.posix_memalign_return,
+	/* In the order of enum memleak_call. */
+	const struct allocator_fn fns[MAX_FNS] = {
+		{ "malloc", CALL_MALLOC, s->progs.malloc_enter, s->progs.alloc_return, true },
+		{ "calloc", CALL_CALLOC, s->progs.calloc_enter, s->progs.alloc_return, false },
+		{ "realloc", CALL_REALLOC, s->progs.realloc_enter, s->progs.alloc_return, false },
+		{ "reallocarray", CALL_REALLOCARRAY, s->progs.reallocarray_enter,
+		  s->progs.alloc_return, false },
+		{ "posix_memalign", CALL_POSIX_MEMALIGN, s->progs.posix_memalign_enter,
+		  s->progs.posix_memalign_return, false },
+		{ "aligned_alloc", CALL_ALIGNED_ALLOC, s->progs.aligned_alloc_enter,
+		  s->progs.alloc_return, false },
+		{ "valloc", CALL_VALLOC, s->progs.valloc_enter, s->progs.alloc_return, false },
+		{ "memalign", CALL_MEMALIGN, s->progs.memalign_enter, s->progs.alloc_return,
 		  false },
-		{ "aligned_alloc", s->progs.aligned_alloc_enter, s->progs.alloc_return, false },
-		{ "valloc", s->progs.valloc_enter, s->progs.alloc_return, false },
-		{ "memalign", s->progs.memalign_enter, s->progs.alloc_return, false },
-		{ "pvalloc", s->progs.pvalloc_enter, s->progs.alloc_return, false },
-		{ "mmap", s->progs.mmap_enter, s->progs.alloc_return, false },
-		{ "free", s->progs.free_enter, NULL, true },
-		{ "munmap", s->progs.munmap_enter, NULL, false },
+		{ "pvalloc", CALL_PVALLOC, s->progs.pvalloc_enter, s->progs.alloc_return, false },
+		{ "mmap", CALL_MMAP, s->progs.mmap_enter, s->progs.alloc_return, false },
+		{ "free", CALL_FREE, s->progs.free_enter, NULL, true },
+		{ "munmap", CALL_MUNMAP, s->progs.munmap_enter, NULL, false },
 	};
-	char funcs[ARRAY_SIZE(fns)][128];
-	const char *names[ARRAY_SIZE(fns)];
-	uint64_t offs[ARRAY_SIZE(fns)];
+	char funcs[MAX_FNS][128];
+	const char *names[MAX_FNS];
+	uint64_t offs[MAX_FNS];
 	struct utarget t;
 	int n;
 
@@ -297,28 +345,19 @@ static int attach_allocator(void *ctx)
 		return 0;
 	if (find_allocator(&t))
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
+	for (size_t i = 0; i < MAX_FNS; i++) {
 		snprintf(funcs[i], sizeof(funcs[i]), "%s%s", opts.prefix, fns[i].name);
 		names[i] = funcs[i];
 	}
-	n = ufuncs_offsets(&t, names, offs, ARRAY_SIZE(fns));
+	n = ufuncs_offsets(&t, names, offs, MAX_FNS);
 	if (n < 0) {
 		cli_warn("%s: cannot read its symbols: %s", t.path, strerror(-n));
 		return -1;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
-		if (attach_fn(&t, &fns[i], funcs[i], offs[i]))
-			return -1;
-	}
+	if (attach_fns(&t, fns, names, offs))
+		return -1;
 	spawn_release(&child);
 	return 0;
-}
-
-static void detach_allocator(void)
-{
-	/* (Each uprobe's unregistration waits ~0.1 s for the kernel: it adds up.) */
-	while (run.nlinks > 0)
-		bpf_link__destroy(run.links[--run.nlinks]);
 }
 
 /* ------------------------------------------------------------- the reports */
@@ -683,19 +722,34 @@ static void choose_mode(struct bpf_object *obj, bool user)
 	}
 }
 
+/*
+ * The uprobe programs, for a process: call_enter for every function where the
+ * kernel has BPF cookies (BPFSCOPE_AVOID=cookie: not), else a program per
+ * function; uprobe_multi links where the kernel has them.
+ */
 static void set_uprobes(struct memleak_bpf *s, bool on)
 {
 	struct bpf_program *prog;
 
+	run.cookies = on && !hook_avoided("cookie") &&
+		      libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_attach_cookie,
+					      NULL) == 1;
 	bpf_object__for_each_program(prog, s->obj)
 	{
-		enum bpf_prog_type type = bpf_program__type(prog);
 		const char *sec = bpf_program__section_name(prog);
 
-		if (type == BPF_PROG_TYPE_KPROBE && !strncmp(sec, "uprobe", 6))
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_KPROBE)
+			continue;
+		if (!strcmp(sec, "uretprobe"))
 			bpf_program__set_autoload(prog, on);
-		else if (type == BPF_PROG_TYPE_KPROBE && !strncmp(sec, "uretprobe", 9))
-			bpf_program__set_autoload(prog, on);
+		else if (!strcmp(sec, "uprobe"))
+			bpf_program__set_autoload(
+				prog, on && run.cookies == (prog == s->progs.call_enter));
+	}
+	if (run.cookies) {
+		uprobe_multi_prepare(s->progs.call_enter);
+		uprobe_multi_prepare(s->progs.alloc_return);
+		uprobe_multi_prepare(s->progs.posix_memalign_return);
 	}
 }
 
@@ -756,7 +810,7 @@ int main(int argc, char **argv)
 			.attach = attach_allocator,
 			.print_interval = print_report,
 		});
-	detach_allocator();
+	ulinks_destroy(&run.links);
 	spawn_end(&child);
 	stacks_free(run.stacks);
 	memleak_bpf__destroy(run.skel);

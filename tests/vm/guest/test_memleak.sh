@@ -1,17 +1,22 @@
 # memleak in the guest: -c runs a static workload that leaks N blocks of SIZE
 # bytes in memleak_marked_leak (its own malloc, as a static program has); the
 # report at its end shows SIZE*N bytes in N allocations from that function, on
-# each hook kind for the process's end.  Kernel mode: a report with kernel
-# stacks, on tp_btf and raw_tp.
+# each hook kind for the process's end, with one uprobe_multi link per program
+# (Linux 6.6+) and with a program per function (no BPF cookies).  Kernel mode:
+# a report with kernel stacks, on tp_btf and raw_tp.
 . /tests/lib.sh
 size=$((1000 + $$ % 1000))
 n=$((2 + $$ % 3))
+case $KERNEL in
+6.1.*) multi=uprobe ;; # no uprobe_multi before 6.6
+*) multi=uprobe_multi ;;
+esac
 
-for path in best avoid=tp_btf avoid=tp_btf,raw_tp; do
+for path in best avoid=tp_btf avoid=tp_btf,raw_tp,cookie; do
 	case $path in
-	best) want="sched_process_exit=tp_btf malloc=uprobe free=uprobe" ;;
-	avoid=tp_btf) want="sched_process_exit=raw_tp malloc=uprobe" ;;
-	*) want="sched_process_exit=tracepoint malloc=uprobe" ;;
+	best) want="sched_process_exit=tp_btf malloc=$multi free=$multi" ;;
+	avoid=tp_btf) want="sched_process_exit=raw_tp malloc=$multi" ;;
+	*) want="sched_process_exit=tracepoint malloc=uprobe free=uprobe" ;;
 	esac
 	BPFSCOPE_AVOID=$(avoid_env "$path") timeout 30 memleak -v -o 0 \
 		-c "/helpers/memleak_leak $TMP/pid - $size $n 24 1" 5 >"$TMP/out" 2>"$TMP/out.err"
