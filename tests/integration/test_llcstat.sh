@@ -125,7 +125,8 @@ fi
 # -c 10 (text): counts in tens; BCC's columns and total line.
 line=$(awk -v p=$wa '$1 == p && $3 == 1' "$TMP/c10")
 r10=$(awk '{ print $4 }' <<<"$line")
-sum=$(awk '$1 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$TMP/c10")
+# (REFERENCE counted from the end: a command name may have spaces.)
+sum=$(awk '$1 ~ /^[0-9]+$/ { n += $(NF - 2) } END { print n + 0 }' "$TMP/c10")
 if [ $r3 = 0 ] && [ -n "$r10" ] && [ $((r10 % 10)) = 0 ] && within "$r10" $((pa * 8 / 10)) $((pa + 500)) &&
 	grep -q "^$wa  *$a  *1  " "$TMP/c10" &&
 	grep -qxE 'PID +NAME +CPU +REFERENCE +MISS +HIT%' "$TMP/c10" &&
