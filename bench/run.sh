@@ -197,11 +197,7 @@ pid_scenario() {
 			else
 				try_tool "$name" "$v" "$r" "${ready[$v]}" "$work" "$ops" ${cmd[$v]//\{PID\}/$pid}
 			fi
-			# It stops again after its figures (storm.c): resumed until it has ended.
-			until [ ! -e /proc/$pid ] || grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null; do
-				kill -CONT "$pid" 2>/dev/null
-				sleep 0.01
-			done
+			kill -CONT "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 		done
 	done

@@ -15,9 +15,7 @@
  *
  * With STORM_STOPPED=1 in its environment, a storm stops itself (SIGSTOP)
  * before it starts, so a tool can be attached to its PID first; SIGCONT
- * starts it.  It stops again after printing its figures, until SIGCONT: a
- * tool that ends with the process it traces (memleak) is still attached when
- * the bench reads its statistics and stops it.
+ * starts it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -262,8 +260,5 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%.1f %.1f\n", elapsed / n, cpu / n);
-	fflush(stdout);
-	if (getenv("STORM_STOPPED"))
-		raise(SIGSTOP);
 	return 0;
 }
