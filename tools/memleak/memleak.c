@@ -178,7 +178,7 @@ static struct spawn child = { 0, -1 };
 
 /* ------------------------------------------------------------- the probes */
 
-#define MAX_FNS 12
+#define MAX_FNS (CALL_MUNMAP + 1)
 
 static struct run {
 	struct memleak_bpf *skel;
@@ -187,9 +187,9 @@ static struct run {
 	bool cookies; /* one entry program for every function: call_enter */
 } run;
 
+/* fns[call]: the function of each enum memleak_call up to CALL_MUNMAP. */
 struct allocator_fn {
 	const char *name;
-	enum memleak_call call;
 	struct bpf_program *entry, *ret; /* entry: the function's own, without cookies */
 	bool required;
 };
@@ -221,7 +221,7 @@ static size_t collect(struct probe_set *set, const struct allocator_fn *fns, con
 			continue;
 		set->names[set->n] = names[i];
 		set->offs[set->n] = offs[i];
-		set->calls[set->n++] = fns[i].call;
+		set->calls[set->n++] = i; /* the call */
 	}
 	return set->n;
 }
@@ -233,16 +233,13 @@ static int attach_set(struct bpf_program *prog, const struct utarget *t,
 				 ret);
 }
 
-/* Without cookies: each function's entry gets its own program. */
+/* Without cookies: each function's entry gets its own program (fns is indexed by call). */
 static int attach_entries_apart(const struct utarget *t, const struct allocator_fn *fns,
 				const struct probe_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
-		struct probe_set one = {
-			{ set->names[i] }, { set->offs[i] }, { set->calls[i] }, 1
-		};
-
-		if (attach_set(fns[set->calls[i]].entry, t, &one, false))
+		if (uprobes_attach_at(&run.links, fns[set->calls[i]].entry, t, &set->names[i],
+				      &set->offs[i], &set->calls[i], 1, false))
 			return -1;
 	}
 	return 0;
@@ -316,24 +313,25 @@ static int find_allocator(struct utarget *t)
 static int attach_allocator(void *ctx)
 {
 	struct memleak_bpf *s = ((struct run *)ctx)->skel;
-	/* In the order of enum memleak_call. */
 	const struct allocator_fn fns[MAX_FNS] = {
-		{ "malloc", CALL_MALLOC, s->progs.malloc_enter, s->progs.alloc_return, true },
-		{ "calloc", CALL_CALLOC, s->progs.calloc_enter, s->progs.alloc_return, false },
-		{ "realloc", CALL_REALLOC, s->progs.realloc_enter, s->progs.alloc_return, false },
-		{ "reallocarray", CALL_REALLOCARRAY, s->progs.reallocarray_enter,
-		  s->progs.alloc_return, false },
-		{ "posix_memalign", CALL_POSIX_MEMALIGN, s->progs.posix_memalign_enter,
-		  s->progs.posix_memalign_return, false },
-		{ "aligned_alloc", CALL_ALIGNED_ALLOC, s->progs.aligned_alloc_enter,
-		  s->progs.alloc_return, false },
-		{ "valloc", CALL_VALLOC, s->progs.valloc_enter, s->progs.alloc_return, false },
-		{ "memalign", CALL_MEMALIGN, s->progs.memalign_enter, s->progs.alloc_return,
-		  false },
-		{ "pvalloc", CALL_PVALLOC, s->progs.pvalloc_enter, s->progs.alloc_return, false },
-		{ "mmap", CALL_MMAP, s->progs.mmap_enter, s->progs.alloc_return, false },
-		{ "free", CALL_FREE, s->progs.free_enter, NULL, true },
-		{ "munmap", CALL_MUNMAP, s->progs.munmap_enter, NULL, false },
+		[CALL_MALLOC] = { "malloc", s->progs.malloc_enter, s->progs.alloc_return, true },
+		[CALL_CALLOC] = { "calloc", s->progs.calloc_enter, s->progs.alloc_return, false },
+		[CALL_REALLOC] = { "realloc", s->progs.realloc_enter, s->progs.alloc_return,
+				   false },
+		[CALL_REALLOCARRAY] = { "reallocarray", s->progs.reallocarray_enter,
+					s->progs.alloc_return, false },
+		[CALL_POSIX_MEMALIGN] = { "posix_memalign", s->progs.posix_memalign_enter,
+					  s->progs.posix_memalign_return, false },
+		[CALL_ALIGNED_ALLOC] = { "aligned_alloc", s->progs.aligned_alloc_enter,
+					 s->progs.alloc_return, false },
+		[CALL_VALLOC] = { "valloc", s->progs.valloc_enter, s->progs.alloc_return, false },
+		[CALL_MEMALIGN] = { "memalign", s->progs.memalign_enter, s->progs.alloc_return,
+				    false },
+		[CALL_PVALLOC] = { "pvalloc", s->progs.pvalloc_enter, s->progs.alloc_return,
+				   false },
+		[CALL_MMAP] = { "mmap", s->progs.mmap_enter, s->progs.alloc_return, false },
+		[CALL_FREE] = { "free", s->progs.free_enter, NULL, true },
+		[CALL_MUNMAP] = { "munmap", s->progs.munmap_enter, NULL, false },
 	};
 	char funcs[MAX_FNS][128];
 	const char *names[MAX_FNS];
