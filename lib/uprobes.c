@@ -632,14 +632,19 @@ int uprobes_attach(struct ulinks *l, struct bpf_program *prog, const struct utar
 	int err = -1;
 	size_t i;
 
-	for (i = 0; offs && i < n; i++) {
-		offs[i] = ufunc_offset(t, funcs[i]);
-		if (!offs[i])
-			goto out;
-	}
-	if (offs)
+	if (!offs)
+		return -1;
+	/* One read of the symbols for all of them (ufunc_offset would read them n times). */
+	if (ufuncs_offsets(t, funcs, offs, n) == (int)n) {
 		err = uprobes_attach_at(l, prog, t, funcs, offs, cookies, n, ret);
-out:
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!offs[i]) {
+				ufunc_offset(t, funcs[i]); /* for its one-line message */
+				break;
+			}
+		}
+	}
 	free(offs);
 	return err;
 }
