@@ -281,6 +281,25 @@ common_bin() {
 marker() { echo "bpfscope_${1:-m}_$$_$RANDOM$RANDOM"; }
 
 # need CMD...: skip the whole test file if a command is missing.
+# free_ports N: print a port P, below the kernel's ephemeral range, such that
+# no TCP or UDP socket uses any of P .. P+N-1 as its local port; tries 50
+# random ones, then returns 1.
+free_ports() {
+	local n=$1 lo used p i try
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[ "${lo:-0}" -gt 12000 ] || lo=32768
+	used=" $(ss -Htuan 2>/dev/null | awk '{ sub(/.*:/, "", $5); printf "%s ", $5 }')"
+	for ((try = 0; try < 50; try++)); do
+		p=$((10000 + RANDOM % (lo - 10000 - n)))
+		for ((i = 0; i < n; i++)); do
+			[[ $used == *" $((p + i)) "* ]] && continue 2
+		done
+		echo "$p"
+		return 0
+	done
+	return 1
+}
+
 need() {
 	local c
 	for c in "$@"; do

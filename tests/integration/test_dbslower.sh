@@ -58,7 +58,7 @@ fi
 pg=$TMP/pg
 mkdir -p "$pg/data" "$pg/sock" "$pg/log"
 chown nobody "$pg/data" "$pg/sock" "$pg/log"
-port=$((30000 + RANDOM % 20000))
+port=$(free_ports 1) || bail_out "a free port"
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 if ! as_nobody "$pgbin/initdb" -D "$pg/data" -A trust -U postgres --no-sync >"$pg/log/initdb" 2>&1 ||
 	! as_nobody "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/log/server" -w \

@@ -25,7 +25,7 @@ PEER2=bnr$id     # A's end of pair 2
 h=$((RANDOM % 100 + 10))
 A1=192.0.2.$h B1=192.0.2.$((h + 100))
 A2=198.51.100.$h B2=198.51.100.$((h + 100))
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_ports 1) || bail_out "a free port"
 
 ina() { ip netns exec "$NS_A" "$@"; }
 inb() { ip netns exec "$NS_B" "$@"; }

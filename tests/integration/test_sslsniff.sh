@@ -18,7 +18,8 @@ SRV= CLI=
 # start_pair [CMD...]: a server and a client, connected, each fed from a
 # FIFO (fds 7 and 8), their output in srv.out and cli.out; sets SRV and CLI.
 start_pair() {
-	local port=$((20000 + RANDOM % 20000)) i
+	local port i
+	port=$(free_ports 1) || bail_out "a free port"
 	rm -f "$TMP"/{srv,cli}.{in,out}
 	mkfifo "$TMP/srv.in" "$TMP/cli.in"
 	"$TMP/sv_$u" s_server -accept "127.0.0.1:$port" -key "$TMP/key.pem" -cert "$TMP/cert.pem" \
@@ -142,7 +143,7 @@ if ! cc -O1 -o "$TMP/peers" "$TOP/tests/integration/helpers/sslsniff_peers.c" -I
 	-lgnutls -lnspr4 2>/dev/null; then
 	skip "GnuTLS and NSS calls" "the helper does not build (libgnutls28-dev, libnspr4-dev)"
 elif start_tool "$TMP/out" sslsniff --json -o -v; then
-	port=$((20000 + RANDOM % 20000))
+	port=$(free_ports 1) || bail_out "a free port"
 	rm -f "$TMP/srv.in" && mkfifo "$TMP/srv.in"
 	"$TMP/sv_$u" s_server -accept "127.0.0.1:$port" -key "$TMP/key.pem" -cert "$TMP/cert.pem" \
 		-naccept 1 -quiet <"$TMP/srv.in" >"$TMP/srv.out" 2>&1 &

@@ -12,7 +12,7 @@ T=tcpconnect
 PY=/usr/bin/python3 # not a wrapper that forks: the PIDs must be the clients'
 PEER=$TOP/tests/integration/helpers/tcpconnect_peer.py
 id=$((RANDOM % 1000))$((RANDOM % 1000))
-P1=$((20000 + RANDOM % 20000))
+P1=$(free_ports 3) || bail_out "three free ports"
 P2=$((P1 + 1))
 CLOSED=$((P1 + 2))
 NA=tcA$id # clients' command names
@@ -20,9 +20,6 @@ NB=tcB$id
 GO=$TMP/go
 
 # A: two IPv4 and one IPv6 connect to P1, one refused (IPv4, CLOSED); B (nobody): one of each to P2.
-for p in $P1 $P2 $CLOSED; do
-	ss -Htan | grep -q ":$p " && skip_all "port $p is in use"
-done
 # spawn CMD...: in the background, killed at exit (no "Killed" notice then).
 spawn() {
 	"$@" &

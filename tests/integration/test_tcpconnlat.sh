@@ -12,7 +12,7 @@ T=tcpconnlat
 PY=/usr/bin/python3 # not a wrapper that forks: the PIDs must be the clients'
 PEER=$TOP/tests/integration/helpers/tcpconnect_peer.py
 id=$((RANDOM % 1000))$((RANDOM % 1000))
-P1=$((20000 + RANDOM % 20000))
+P1=$(free_ports 3) || bail_out "three free ports"
 P2=$((P1 + 1))
 CLOSED=$((P1 + 2))
 NA=tlA$id # clients' command names
@@ -28,9 +28,6 @@ spawn() {
 	disown $!
 }
 
-for p in $P1 $P2 $CLOSED; do
-	ss -Htan | grep -q ":$p " && skip_all "port $p is in use"
-done
 ip netns add "$NS" || skip_all "cannot create a network namespace"
 on_exit ip netns del "$NS"
 ip -n "$NS" link set lo up

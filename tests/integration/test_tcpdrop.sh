@@ -14,7 +14,7 @@ id=$((RANDOM % 10000))$((RANDOM % 10000))
 NS=bpfs-drop-$id
 NFT_TABLE=bpfs_drop_$id
 # Ports unique to this run: the drops' destinations and the connecting sockets.
-base=$((20000 + RANDOM % 20000))
+base=$(free_ports 15) || bail_out "15 free ports"
 MARK=$base CLOSED=$((base + 1)) HOSTCLOSED=$((base + 2))
 S_MARK4=$((base + 10)) S_CLOSED4=$((base + 11)) S_MARK6=$((base + 12)) S_CLOSED6=$((base + 13))
 S_HOST=$((base + 14))

@@ -23,7 +23,7 @@ B4=192.0.2.$((h + 100))
 net6=2001:db8:$(printf %x $((RANDOM % 65536)))
 A6=$net6::1
 B6=$net6::2
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_ports 1) || bail_out "a free port"
 NFT_TABLE=bpfs_tr_$id
 
 setup_namespaces() {

@@ -24,7 +24,7 @@ B4=198.18.$net.2
 net6=fd00:$(printf %x $((RANDOM % 65536))):$(printf %x $((RANDOM % 65536)))
 A6=$net6::1
 B6=$net6::2
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_ports 2) || bail_out "two free ports"
 PORT2=$((PORT + 1))
 
 setup_wire() {

@@ -16,7 +16,7 @@ cc -O1 -o "$TMP/backlog" "$TOP/tests/helpers/tcpsynbl_backlog.c" ||
 # limit, and other tests' listeners use 5 to 128): 300-499.
 N4=$((300 + RANDOM % 200))
 N6=$((N4 + 7))
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_ports 1) || bail_out "a free port"
 
 NAMES=()
 PIDS=()

@@ -11,7 +11,7 @@ PY=/usr/bin/python3 # not a pyenv wrapper: the PIDs must be the workload's
 PEER=$TOP/tests/integration/helpers/tcptracer_peer.py
 id=$((RANDOM % 10000))$((RANDOM % 10000))
 NS=bpfs-tt-$id
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_ports 2) || bail_out "two free ports"
 
 ip netns add "$NS" || skip_all "cannot create a network namespace"
 on_exit ip netns del "$NS"
