@@ -270,9 +270,10 @@ uretprobe:$libc:malloc /pid == {PID} && @size[tid]/ { @live[retval] = (@size[tid
 uprobe:$libc:free /pid == {PID}/ { delete(@live[arg0]); }
 BEGIN { printf("Attaching\n"); }
 BT
-		pid_scenario memleak 7 200000 "malloc 200000" \
+		# Ours ends with the process it traces, after its last report.
+		RUNTOOL_MAY_END=1 pid_scenario memleak 7 200000 "malloc 200000" \
 			'^Attaching' "$BIN/memleak -s 1 -p {PID}" '' '' '^Attaching' "$TMP/memleak.bt"
-		pid_scenario memleak-s100 7 200000 "malloc 200000" \
+		RUNTOOL_MAY_END=1 pid_scenario memleak-s100 7 200000 "malloc 200000" \
 			'^Attaching' "$BIN/memleak -s 100 -p {PID}" '' '' '' '' ;;
 	gethostlatency)
 		# getaddrinfo("localhost") calls: a uprobe and a uretprobe each.

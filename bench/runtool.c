@@ -13,7 +13,9 @@
  *   run_cpu_ms                  the tool's CPU from the workload's start to its exit
  * The tool's own output (a pseudo-terminal) goes to $RUNTOOL_OUT (default /dev/null), stderr to
  * $RUNTOOL_ERR.  If the tool exits before its ready line, or the line does not come within
- * 30 s, or the tool exits before it is stopped, runtool exits 1.
+ * 30 s, or the tool exits before it is stopped, runtool exits 1; with $RUNTOOL_MAY_END set, a
+ * tool that ends by itself with status 0 after the workload (its traced process is gone) is
+ * reported like a stopped one.
  * READY_REGEX "@attached" is for a tool that prints nothing when it is ready:
  * it is taken to be ready 200 ms after it first holds a BPF link or perf event
  * (startup_ms then includes those 200 ms).
@@ -351,6 +353,7 @@ int main(int argc, char **argv)
 {
 	static struct prog_stat before[MAX_PROGS], after[MAX_PROGS];
 	const char *outpath = getenv("RUNTOOL_OUT");
+	int may_end = getenv("RUNTOOL_MAY_END") != NULL, ended = 0;
 	double start, ready, cpu0, cpu;
 	int fd, st, rc, i, gone, stats, attached, nbefore = 0, nafter = 0;
 	char line[4096];
@@ -402,17 +405,28 @@ int main(int argc, char **argv)
 	nafter = read_prog_stats(tool, after);
 	/* Let the tool drain what the workload produced before stopping it. */
 	if (gone || pump(fd, sink, NULL, 300, line, &len)) {
-		fprintf(stderr, "runtool: %s exited before it was stopped\n", argv[4]);
-		waitpid(tool, &st, 0);
-		fclose(sink);
-		return 1;
+		ended = 1;
+		if (!may_end) {
+			fprintf(stderr, "runtool: %s exited before it was stopped\n", argv[4]);
+			waitpid(tool, &st, 0);
+			fclose(sink);
+			return 1;
+		}
 	}
 	if (stats)
 		print_prog_stats(before, nbefore, after, nafter);
-	kill(tool, SIGINT);
+	if (!ended)
+		kill(tool, SIGINT);
 	while (pump(fd, sink, NULL, 100, line, &len) == 0 && !tool_exited())
 		;
 	wait4(tool, &st, 0, &ru);
+	if (ended && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+		fprintf(stderr, "runtool: %s ended by itself with %s %d\n", argv[4],
+			WIFSIGNALED(st) ? "signal" : "status",
+			WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		fclose(sink);
+		return 1;
+	}
 	pump(fd, sink, NULL, 10, line, &len);
 	fclose(sink);
 	cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +

@@ -40,6 +40,36 @@ static int on_node1(char *mem, int pages, void **addrs, int *status)
 	return n;
 }
 
+/*
+ * move_pages(2) every page to node 1, again for any the kernel could not
+ * take at once (a page it could not isolate: -EBUSY, -EAGAIN); a page
+ * still elsewhere after 5 tries is reported with its status.
+ */
+static int move_to_node1(char *mem, int pages, void **addrs, int *nodes, int *status)
+{
+	int i, try;
+
+	for (i = 0; i < pages; i++)
+		nodes[i] = 1;
+	for (try = 0; try < 5; try++) {
+		if (syscall(SYS_move_pages, 0, pages, addrs, nodes, status, 0) < 0) {
+			perror("numamove_work: move_pages");
+			return -1;
+		}
+		if (on_node1(mem, pages, addrs, status) == pages)
+			return 0;
+		usleep(20000);
+	}
+	if (syscall(SYS_move_pages, 0, pages, addrs, nodes, status, 0) < 0)
+		return -1;
+	for (i = 0; i < pages; i++) {
+		if (status[i] != 1)
+			fprintf(stderr, "numamove_work: page %d: move_pages status %d\n", i,
+				status[i]);
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -95,12 +125,8 @@ int main(int argc, char **argv)
 	}
 	raise(SIGSTOP);
 	if (!strcmp(argv[1], "syscall")) {
-		for (i = 0; i < pages; i++)
-			nodes[i] = 1;
-		if (syscall(SYS_move_pages, 0, pages, addrs, nodes, status, 0) < 0) {
-			perror("numamove_work: move_pages");
+		if (move_to_node1(mem, pages, addrs, nodes, status))
 			return 1;
-		}
 	} else {
 		end = now() + secs;
 		do {

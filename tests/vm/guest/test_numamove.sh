@@ -31,9 +31,10 @@ else
 		avoid=*,tracepoint) want="kinds=fentry+fexit" ;;
 		*) want="kinds=kprobe+kretprobe" ;;
 		esac
-		numamove_work balance $PAGES "$cpu1" 6 >"$TMP/bal" 2>&1 &
+		# Pinned from exec (taskset execs it): no page of theirs starts on the other node.
+		taskset -c "$cpu1" numamove_work balance $PAGES "$cpu1" 6 >"$TMP/bal" 2>&1 &
 		pb=$!
-		numamove_work syscall $PAGES "${cpu0:-0}" 0 >"$TMP/sys" 2>&1 &
+		taskset -c "${cpu0:-0}" numamove_work syscall $PAGES "${cpu0:-0}" 0 >"$TMP/sys" 2>&1 &
 		ps=$!
 		for p in $pb $ps; do
 			i=0
