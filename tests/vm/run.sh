@@ -20,7 +20,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${BPFSCOPE_CACHE:-/var/cache/bpfscope}
 WORK=$(mktemp -d /tmp/bpfscope-vm.XXXXXX)
-GUEST_TIMEOUT=${BPFSCOPE_VM_TIMEOUT:-900}
+GUEST_TIMEOUT=${BPFSCOPE_VM_TIMEOUT:-1500}
 series_list=${*:-6.1 6.12}
 trap 'rm -rf "$WORK"' EXIT
 

@@ -60,14 +60,16 @@ start_tool() {
 	return 1
 }
 
-# stop_tool [SIGNAL]: its exit status; 124 if it did not stop within 10 s.
+# stop_tool [SIGNAL]: its exit status; 124 if it did not stop within 30 s
+# (a tool with a kprobe per function, vfscount on 6.1, takes ~5 s to detach
+# under TCG on a quiet host, more when the host is loaded).
 stop_tool() {
 	local pid=$TOOL_PID i=0
 	TOOL_PID=
 	[ -n "$pid" ] || return 1
 	kill -"${1:-INT}" "$pid" 2>/dev/null
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ $i -ge 100 ]; then
+		if [ $i -ge 300 ]; then
 			kill -KILL "$pid"
 			wait "$pid" 2>/dev/null
 			return 124
