@@ -127,7 +127,7 @@ boot() {
 	# shellcheck disable=SC2086 # NUMA: words
 	timeout -k 5 "$GUEST_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -m 1536 -smp 2,sockets=2 $NUMA \
 		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 quiet loglevel=5" \
+		-append "console=ttyS0 no_timer_check panic=-1 oops=panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 quiet loglevel=5" \
 		</dev/null >"$log" 2>&1
 }
 
