@@ -2,10 +2,17 @@
 # slices; cpudist -P -p shows the slices (or, -O, the waits) of one of them,
 # and nothing of the other, on each hook kind, all instances at once.
 . /tests/lib.sh
-taskset -c 0 spin 8 &
+# The hogs spin until killed, at the end or on any way out of this file (an
+# exit, the shell's end, /init's timeout): however long the tools take to start,
+# they are still there while traced.
+hogs=
+trap 'kill $hogs 2>/dev/null' EXIT
+trap 'exit 143' TERM
+taskset -c 0 spin 600 &
 a=$!
-taskset -c 0 spin 8 &
+taskset -c 0 spin 600 &
 b=$!
+hogs="$a $b"
 INSTANCES="best||-P|kinds=tp_btf,sched_switch=tp_btf
 raw|tp_btf|-P|kinds=raw_tp,sched_switch=raw_tp
 tp|tp_btf,raw_tp|-O -P|kinds=tracepoint,sched_switch=tracepoint,sched_process_free=tracepoint"
@@ -51,5 +58,6 @@ while IFS='|' read -r name avoid args want; do
 	[ -z "$avoid" ] || path=avoid=$avoid
 	matrix_line cpudist "$path" "$TMP/$name.err"
 done <"$TMP/instances"
-kill $a $b 2>/dev/null
-wait $a $b 2>/dev/null
+kill $hogs 2>/dev/null
+wait $hogs 2>/dev/null
+hogs=

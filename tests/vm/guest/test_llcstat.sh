@@ -1,7 +1,9 @@
 # llcstat in the guest: qemu (TCG) gives it no hardware PMU, which it must say
 # in one line; where the guest has one, it counts.  With the software
 # stand-ins (BPFSCOPE_PMU=software: page faults for references), a dd that
-# faults in a 1 MiB buffer gets a row with at least its 256 faults.
+# faults in a 1 MiB buffer gets a row with at least its 256 faults (the tool
+# stopped by SIGINT once dd is done, not at a set time that dd's start may
+# outlast).
 . /tests/lib.sh
 
 if [ -e /sys/bus/event_source/devices/cpu ]; then
@@ -22,13 +24,11 @@ else
 	fi
 fi
 
-if start_tool "$TMP/out" env BPFSCOPE_PMU=software llcstat -v -c 1 2; then
-	p=$TOOL_PID
-	TOOL_PID=
+if start_tool "$TMP/out" env BPFSCOPE_PMU=software llcstat -v -c 1 120; then
 	dd if=/dev/zero of=/dev/null bs=1M count=1 2>/dev/null &
 	d=$!
 	wait $d
-	wait $p
+	stop_tool
 	rc=$?
 	n=$(awk -v p=$d '$1 == p { n += $4 } END { print n + 0 }' "$TMP/out")
 	if [ $rc = 0 ] && [ "$n" -ge 256 ] && grep -q '^Total References: ' "$TMP/out"; then

@@ -2,12 +2,19 @@
 # turn; runqslower -p shows those waits of one hog (and only its), on each
 # hook kind and event buffer, all instances at once.
 . /tests/lib.sh
-taskset -c 0 spin 8 &
+# The hogs spin until killed, at the end or on any way out of this file (an
+# exit, the shell's end, /init's timeout): however long the tools take to start,
+# they are still there while traced.
+hogs=
+trap 'kill $hogs 2>/dev/null' EXIT
+trap 'exit 143' TERM
+taskset -c 0 spin 600 &
 a=$!
-taskset -c 0 spin 8 &
+taskset -c 0 spin 600 &
 b=$!
-taskset -c 0 spin 8 &
+taskset -c 0 spin 600 &
 c=$!
+hogs="$a $b $c"
 INSTANCES="best||kinds=tp_btf,sched_switch=tp_btf,sched_wakeup=tp_btf,buffer=ringbuf
 raw|tp_btf|kinds=raw_tp,sched_switch=raw_tp,sched_wakeup_new=raw_tp,buffer=ringbuf
 perfbuf|ringbuf|kinds=tp_btf,buffer=perfbuf"
@@ -53,5 +60,6 @@ while IFS='|' read -r name avoid want; do
 	[ -z "$avoid" ] || path=avoid=$avoid
 	matrix_line runqslower "$path" "$TMP/$name.err"
 done <"$TMP/instances"
-kill $a $b $c 2>/dev/null
-wait $a $b $c 2>/dev/null
+kill $hogs 2>/dev/null
+wait $hogs 2>/dev/null
+hogs=

@@ -1,8 +1,8 @@
 # tcplife in the guest: a loopback session between two busybox nc, the client
-# sending 5000 bytes and holding the session 0.3 s, seen by one instance per
-# path (each hook kind and event buffer; avoid=tracepoint: the accept() exits
-# through raw_syscalls), all started at once: each must show both sides with
-# their PIDs, ports and bytes.
+# sending 5000 bytes and holding the session 0.3 s from its ESTABLISHED on,
+# seen by one instance per path (each hook kind and event buffer;
+# avoid=tracepoint: the accept() exits through raw_syscalls), all started at
+# once: each must show both sides with their PIDs, ports and bytes.
 . /tests/lib.sh
 port=$((20000 + $$ % 10000))
 T=tcplife
@@ -30,14 +30,25 @@ while [ $i -lt 600 ]; do
 done
 
 # The server's input is held open by fd 3 (busybox nc ends a connection when
-# its input ends); the client's ends after 5000 bytes and 0.3 s.
+# its input ends); the client's ends after 5000 bytes and 0.3 s from its
+# connection's ESTABLISHED (remote port $port, state 01) in /proc/net/tcp.
+hexport=$(printf '%04X' $port)
+established() {
+	awk -v p=":$hexport" '$4 == "01" && substr($3, length($3) - 4) == p { f = 1 } END { exit !f }' \
+		/proc/net/tcp /proc/net/tcp6
+}
 mkfifo "$TMP/srv.in"
 nc -l -p $port <"$TMP/srv.in" >"$TMP/recv" &
 spid=$!
 exec 3>"$TMP/srv.in"
 i=0
 while ! netstat -tln | grep -q ":$port " && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-{ head -c 5000 /dev/zero; sleep 0.3; } | nc 127.0.0.1 $port >/dev/null &
+{
+	head -c 5000 /dev/zero
+	i=0
+	until established || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.3
+} | nc 127.0.0.1 $port >/dev/null &
 cpid=$!
 wait $cpid
 exec 3>&-
@@ -54,8 +65,7 @@ while IFS='|' read -r name avoid want; do
 	fi
 	stop_tool
 	rc=$?
-	# Client: 5000 bytes sent (+ SYN and FIN acknowledged: 4.88 KB), held ~300 ms (the
-	# sleep may start before nc connects).
+	# Client: 5000 bytes sent (+ SYN and FIN acknowledged: 4.88 KB), held 300 ms from ESTABLISHED on.
 	c=$(awk -v p=$cpid -v port=$port '$1 == p && $3 == "127.0.0.1" && $6 == port &&
 		$7 == "4.88" && $8 == "0.00" && $9 >= 250' "$TMP/$name")
 	s=$(awk -v p=$spid -v port=$port '$1 == p && $4 == port && $7 == "0.00" && $8 == "4.88"' \

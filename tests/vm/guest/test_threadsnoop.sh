@@ -2,6 +2,12 @@
 # its creator's PID and name and its own TID (no libc here, so no uprobe),
 # on every hook kind and event buffer.
 . /tests/lib.sh
+# spin runs until killed: once its thread's TID is read and the event is out
+# (a fixed run could end before the TID is read), or on any way out of this
+# file (an exit, the shell's end, /init's timeout).
+hogs=
+trap 'kill $hogs 2>/dev/null' EXIT
+trap 'exit 143' TERM
 for path in best avoid=tp_btf,ringbuf avoid=tp_btf,raw_tp; do
 	case $path in
 	best) want="task_newtask=tp_btf pthread_create=- buffer=ringbuf core=cut" ;;
@@ -12,19 +18,22 @@ for path in best avoid=tp_btf,ringbuf avoid=tp_btf,raw_tp; do
 		fail "threadsnoop [$path] starts" "$(tail -n 3 "$TMP/out.err")"
 		continue
 	fi
-	spin 0.5 thread &
+	spin 600 thread &
 	p=$!
+	hogs=$p
 	tid= i=0
-	while [ -z "$tid" ] && [ $i -lt 50 ]; do
+	while [ -z "$tid" ] && [ $i -lt 100 ]; do
 		tid=$(ls "/proc/$p/task" 2>/dev/null | grep -vx "$p" | head -n 1)
 		[ -n "$tid" ] || sleep 0.05
 		i=$((i + 1))
 	done
 	wait_for "$TMP/out" "^[0-9]+ +$p " 5
+	kill $p
+	wait $p
+	hogs=
 	sleep 0.3
 	stop_tool
 	rc=$?
-	wait $p
 	if [ $rc = 0 ] && [ -n "$tid" ] && grep -qE "^[0-9]+ +$p +spin +\[tid $tid\]\$" "$TMP/out" &&
 		[ "$(grep -cE "^[0-9]+ +$p " "$TMP/out")" = 1 ]; then
 		ok "threadsnoop [$path] shows spin's one thread: PID $p, TID $tid"
