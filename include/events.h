@@ -31,6 +31,8 @@ struct events *events_open(struct bpf_object *obj, events_fn fn, void *ctx);
  * error: -EIO when the output could not be written (output_finish() says so).
  */
 int events_poll(struct events *ev, int timeout_ms);
+/* Read every event already in the buffers, whether or not a wakeup came for it. */
+int events_drain(struct events *ev);
 
 /*
  * Poll until SIGINT/SIGTERM, until the callback asks to stop, or until the

@@ -333,6 +333,13 @@ int events_poll(struct events *ev, int timeout_ms)
 	return n < 0 ? n : 0;
 }
 
+int events_drain(struct events *ev)
+{
+	int err = ev->rb ? ringbuf_consume(ev) : perf_buffer__consume(ev->pb);
+
+	return output_flush() ? -EIO : err;
+}
+
 int events_loop(struct events *ev, unsigned long long end_ns)
 {
 	while (!tool_exiting && !ev->stop && (!end_ns || mono_ns() < end_ns)) {

@@ -318,7 +318,7 @@ int tool_run_events(const struct tool_events *t)
 	if (t->stop)
 		t->stop(t->ctx);
 	if (ev)
-		events_poll(ev, 0); /* what the kernel sent before the stop */
+		events_drain(ev); /* what the kernel sent before the stop */
 	if (t->print_summary)
 		err = t->print_summary(t->ctx);
 out:
