@@ -68,6 +68,15 @@ pairs_run() {
 			fail "session $fam: the workload ran" "$(cat "$TMP/pair$fam/err")"
 		fi
 	done
+	# The processes are done; wait (up to 5 s) for the kernel to end their
+	# sockets too: a FIN handled late leaves a FIN_WAIT or LAST_ACK socket.
+	for ((i = 0; i < 100; i++)); do
+		ss -Htan state established state fin-wait-1 state fin-wait-2 state closing \
+			state last-ack state close-wait \
+			"( sport = :$PORT4 or dport = :$PORT4 or sport = :$PORT6 or dport = :$PORT6 or sport = :$PORTr or dport = :$PORTr )" |
+			grep -q . || break
+		sleep 0.05
+	done
 	sleep 0.3 # the last events reach every instance's poll loop
 }
 
