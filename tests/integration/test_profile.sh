@@ -241,8 +241,10 @@ else
 	fail "profile: SIGINT prints what was gathered and exits 0" "rc=$rc $(head -c 300 "$TMP/sig.err")"
 fi
 
+# (At nice -10: the burner spins beside it, other tests may load the CPUs, and
+# its start and symbolization must not be what takes the time.)
 start=$(date +%s%N)
-"$TOOL" -f 1 >/dev/null 2>&1
+nice -n -10 "$TOOL" -f 1 >/dev/null 2>&1
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$ms" -ge 1000 ] && [ "$ms" -lt 3000 ]; then ok "profile: duration ends the run"
 else fail "profile: duration ends the run" "took $ms ms for 1 s"; fi

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tcppktlat: two loopback connections, IPv4 and IPv6, each read by a marked
 # thread that sleeps before its first read (a slow read: the data waited that
-# long) and then waits in recv() (a fast read).  Every filter and every forced
-# path is one instance of the tool, all watching the same reads.
+# long) and then waits in recv() (a fast read: the data is sent once the
+# reader is there).  Every filter and every forced path is one instance of the
+# tool, all watching the same reads.
 . "$(dirname "$0")/../lib.sh"
 need jq
 
@@ -12,7 +13,11 @@ HELPER=$TOP/tests/integration/helpers/tcppktlat_pair.py
 GO=$TMP/go
 COMM_A=pla$RANDOM$RANDOM COMM_B=plb$RANDOM$RANDOM
 COMM_A=${COMM_A:0:15} COMM_B=${COMM_B:0:15}
-SLEEP_A=$((300 + RANDOM % 50)) SLEEP_B=$((120 + RANDOM % 30))
+# A slow read takes its sleep and up to SLACK_MS more (a reader woken late on a
+# loaded machine), a fast read under FAST_MS.  The three apart: FAST_MS <
+# SLEEP_B, SLEEP_B + SLACK_MS < MIN_MS < SLEEP_A.
+SLACK_MS=450 FAST_MS=150 MIN_MS=800
+SLEEP_A=$((1000 + RANDOM % 50)) SLEEP_B=$((250 + RANDOM % 50))
 
 "$PY" "$HELPER" "$TMP/a" "$COMM_A" "$GO" 4 $SLEEP_A &
 on_exit kill -KILL $!
@@ -45,7 +50,7 @@ start_instance lport "" -l "$LPORT_A"
 start_instance rport "" -r "$RPORT_B"
 start_instance ipv4 "" -4
 start_instance ipv6 "" -6
-start_instance min "" 200000
+start_instance min "" $((MIN_MS * 1000))
 start_instance wide "" -T -w
 start_instance perfbuf ringbuf -v
 start_instance raw tp_btf -v
@@ -82,14 +87,15 @@ expect() {
 		[ "$n" = 0 ] || ok=
 	else
 		[ $# = $((1 + fast)) ] && [ "$n" = $# ] || ok=
-		# The slow read: the sleep, and at most 150 ms more on a loaded machine.
-		[ -n "$ok" ] && awk -v m="$1" -v s="$slow" 'BEGIN { exit !(m >= s - 1 && m < s + 150) }' || ok=
-		# The fast read: under 50 ms.
+		# The slow read: the sleep, and at most SLACK_MS more on a loaded machine.
+		[ -n "$ok" ] && awk -v m="$1" -v s="$slow" -v x=$SLACK_MS \
+			'BEGIN { exit !(m >= s - 1 && m < s + x) }' || ok=
+		# The fast read: under FAST_MS.
 		[ -n "$ok" ] && [ "$fast" = 1 ] &&
-			{ awk -v m="$2" 'BEGIN { exit !(m < 50) }' || ok=; }
+			{ awk -v m="$2" -v f=$FAST_MS 'BEGIN { exit !(m < f) }' || ok=; }
 	fi
 	if [ -n "$ok" ]; then ok "$name"
-	else fail "$name" "MS: [$ms] of $n rows; want ${slow} then $fast fast: $(grep -E " ($COMM_A|$COMM_B) " "$file" | head -3)"; fi
+	else fail "$name" "MS: [$ms] of $n rows; want ${slow} (+ < $SLACK_MS) then $fast fast (< $FAST_MS): $(grep -E " ($COMM_A|$COMM_B) " "$file" | head -3)"; fi
 }
 
 check "header: PID TID COMM LADDR LPORT RADDR RPORT MS" \
@@ -113,18 +119,18 @@ expect "-4: the IPv4 reads" "$TMP/ipv4" A $SLEEP_A 1
 expect "-4: not the IPv6 ones" "$TMP/ipv4" B none 0
 expect "-6: the IPv6 reads" "$TMP/ipv6" B $SLEEP_B 1
 expect "-6: not the IPv4 ones" "$TMP/ipv6" A none 0
-expect "MIN_US 200000: the ${SLEEP_A} ms read, not the fast one" "$TMP/min" A $SLEEP_A 0
-expect "MIN_US 200000: not the ${SLEEP_B} ms read" "$TMP/min" B none 0
+expect "MIN_US $((MIN_MS * 1000)): the ${SLEEP_A} ms read, not the fast one" "$TMP/min" A $SLEEP_A 0
+expect "MIN_US $((MIN_MS * 1000)): not the ${SLEEP_B} ms read" "$TMP/min" B none 0
 
 check "-T -w: TIME(s) column, addresses 26 wide" \
 	grep -qE '^TIME\(s\) +PID +TID +COMM +LADDR {22}LPORT RADDR {22}RPORT MS$' "$TMP/wide"
 expect "-T -w: the IPv4 reads with a time" "$TMP/wide" A $SLEEP_A 1
 
 got=$(jq -s --arg c "$COMM_A" --argjson pid "$PID_A" --argjson tid "$TID_A" \
-	--argjson lp "$LPORT_A" --argjson rp "$RPORT_A" --argjson s "$SLEEP_A" \
+	--argjson lp "$LPORT_A" --argjson rp "$RPORT_A" --argjson s "$SLEEP_A" --argjson x $SLACK_MS \
 	'[.[] | select(.comm == $c)] | length == 2 and (.[0] | .pid == $pid and .tid == $tid and
 	 .ip == 4 and .laddr == "127.0.0.1" and .lport == $lp and .raddr == "127.0.0.1" and
-	 .rport == $rp and .latency_ns >= ($s - 1) * 1000000 and .latency_ns < ($s + 150) * 1000000
+	 .rport == $rp and .latency_ns >= ($s - 1) * 1000000 and .latency_ns < ($s + $x) * 1000000
 	 and (.ms - .latency_ns / 1000000 | fabs) < 0.01)' "$TMP/json" 2>&1)
 if [ "$got" = true ]; then ok "--json: the IPv4 reads, ids, tuple, latency_ns and ms"
 else fail "--json: the IPv4 reads" "$got: $(grep -F "$COMM_A" "$TMP/json" | head -2)"; fi
