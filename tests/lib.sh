@@ -281,6 +281,25 @@ common_bin() {
 marker() { echo "bpfscope_${1:-m}_$$_$RANDOM$RANDOM"; }
 
 # need CMD...: skip the whole test file if a command is missing.
+# await_exit PID SECONDS: wait for a background PID that ends by itself; sets
+# EXIT_STATUS to its status, or, if it still runs after SECONDS, kills it and
+# sets EXIT_STATUS to "none, still running ...".
+await_exit() {
+	local pid=$1 i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null
+		EXIT_STATUS="none, still running $2 s after it should have ended"
+	else
+		wait "$pid"
+		EXIT_STATUS=$?
+	fi
+}
+
 # free_ports N: print a port P, below the kernel's ephemeral range, such that
 # no TCP or UDP socket uses any of P .. P+N-1 as its local port; tries 50
 # random ones, then returns 1.

@@ -111,18 +111,8 @@ for p in $all $list $raw $tp $incg; do
 	status="$status $?"
 done
 # INTERVAL COUNT: that run exits by itself after its third line.
-for ((i = 0; i < 100; i++)); do
-	kill -0 $cgcount 2>/dev/null || break
-	sleep 0.05
-done
-if kill -0 $cgcount 2>/dev/null; then
-	kill -KILL $cgcount
-	wait $cgcount
-	rc="none, still running 5 s after its three intervals should have ended"
-else
-	wait $cgcount
-	rc=$?
-fi
+await_exit $cgcount 5
+rc=$EXIT_STATUS
 
 # -c CGROUP INTERVAL COUNT: the banner, then three lines, then it exits.
 lines=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}: PIDs/sec: [0-9]+$' "$TMP/cgcount")

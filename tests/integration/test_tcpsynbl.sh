@@ -96,18 +96,8 @@ for i in "${!NAMES[@]}"; do
 	[ "$rc" = 0 ] || fail "${NAMES[$i]}: exits 0 on SIGINT" "exit status $rc"
 done
 # -T 1 3 exits by itself after its third interval.
-for ((i = 0; i < 100; i++)); do
-	kill -0 $COUNT 2>/dev/null || break
-	sleep 0.05
-done
-if kill -0 $COUNT 2>/dev/null; then
-	kill -KILL $COUNT
-	wait $COUNT
-	COUNT_RC="none, still running 5 s after its three intervals should have ended"
-else
-	wait $COUNT
-	COUNT_RC=$?
-fi
+await_exit $COUNT 5
+COUNT_RC=$EXIT_STATUS
 
 if grep -qx 'Tracing SYN backlog size. Ctrl-C to end.' "$TMP/text" &&
 	grep -qE '^ +backlog +: count +distribution$' "$TMP/text"; then
