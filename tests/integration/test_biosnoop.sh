@@ -203,6 +203,15 @@ else
 			fsfreeze -f "$TMP/mnt"
 			"$TMP/$W" if=/dev/zero of="$SLOW" bs=4k count=1 seek=7 oflag=direct status=none &
 			ps=$!
+			# The second starts once the write is issued to the loop device
+			# (in flight: its worker blocks on the frozen file system), not
+			# when dd is started: a dd scheduled late would be held less.
+			inflight=/sys/block/$(basename "$SLOW")/inflight
+			for ((i = 0; i < 200; i++)); do
+				read -r _ held <"$inflight" && [ "${held:-0}" -gt 0 ] && break
+				sleep 0.05
+			done
+			[ "$i" = 200 ] && IO_ERR+="the write never was in flight on $SLOW ($inflight: $(cat "$inflight")); "
 			sleep 1
 			fsfreeze -u "$TMP/mnt"
 			wait $ps || IO_ERR+="the held write failed"
@@ -211,7 +220,7 @@ else
 			got=$(jq -r '"\(.comm) \(.pid) \(.sector) \(.lat_ms >= 900)"' "$TMP/min" | tr '\n' ' ')
 			if [ -n "$IO_ERR" ]; then fail "$name" "the workload failed: $IO_ERR"
 			elif [ "$got" = "$W $ps 56 true " ]; then ok "$name"
-			else fail "$name" "got [$got], want [$W $ps 56 true]"; fi
+			else fail "$name" "got [$got], want [$W $ps 56 true]: $(jq -c '[.comm, .pid, .sector, .lat_ms]' "$TMP/min" | tr '\n' ' ')"; fi
 		else
 			fail "$name" "did not start: $(head -c 300 "$TMP/min.err")"
 		fi

@@ -47,6 +47,7 @@ start json -p "$P1" --json
 start lock -p "$P1" -l "$A1" -m
 start sum -t "$S2" -s --json
 start tick -p "$P2" -T 1
+TICK_T0=$EPOCHREALTIME
 start gone -p "$P1" --json
 
 echo go >&8
@@ -55,6 +56,7 @@ wait_for "$TMP/h1.out" '^done' 10 && wait_for "$TMP/h2.out" '^done' 10 ||
 	bail_out "workload runs" "$(cat "$TMP/h1.out" "$TMP/h2.out")"
 sleep 1.2
 for name in json lock sum tick; do
+	[ $name = tick ] && TICK_T1=$EPOCHREALTIME
 	eval "TOOL_PID=\$T_$name"
 	stop_tool INT || fail "futexctn $name stops with status 0" "$(head -c 300 "$TMP/$name.err")"
 done
@@ -106,7 +108,27 @@ else ok "-l: no other lock"; fi
 sum=$(jqt "$TMP/sum" '"\(.pid) \(.lock) \(.contended) \(has("user_stack")) \(has("tid"))"')
 check "-t -s: that thread's waits, per process, no stacks" test "$sum" = "$P2 $A2 $ROUNDS false false"
 
-check "-T INTERVAL: a time line per interval" grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}$' "$TMP/tick"
-check "-T INTERVAL: process 2's lock 2 waits" grep -qE "^ctn\[$M2\] lock $B2 contended $ROUNDS times" "$TMP/tick"
+# -T 1: each interval is a blank line, its time and its rows; the last is the
+# one cut short by SIGINT.  The intervals count from when the tool attached,
+# not from the workload: process 2's waits may fall in two of them.
+read -r stamps early rows waits < <(awk -v who="ctn[$M2]" -v lock="$B2" '
+	/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ { stamps += prev == ""; seen = 1 }
+	/ lock .* contended / { early += !seen }
+	$1 == who && $2 == "lock" && $3 == lock && $4 == "contended" && $6 ~ /^times,/ { rows++; waits += $5 }
+	{ prev = $0 }
+	END { print stamps + 0, early + 0, rows + 0, waits + 0 }' "$TMP/tick")
+secs=$(awk -v a="$TICK_T0" -v b="$TICK_T1" 'BEGIN { printf "%d", b - a }')
+# At least one full interval (the run lasts over 1.5 s) and the last one; at
+# most one per second it ran and the last one.
+if [ "$early" = 0 ] && [ "$stamps" -ge 2 ] && [ "$stamps" -le $((secs + 2)) ]; then
+	ok "-T INTERVAL: a time line per interval ($stamps in ${secs}+ s)"
+else
+	fail "-T INTERVAL: a time line per interval" "$stamps blank-line-and-time lines in ${secs}+ s (want 2..$((secs + 2))), $early rows before the first: $(head -c 300 "$TMP/tick")"
+fi
+if [ "$rows" -ge 1 ] && [ "$waits" = "$ROUNDS" ]; then
+	ok "-T INTERVAL: process 2's lock 2 waits, $ROUNDS over $rows interval(s)"
+else
+	fail "-T INTERVAL: process 2's lock 2 waits" "$waits waits in $rows rows of ctn[$M2] lock $B2, want $ROUNDS: $(grep ' lock ' "$TMP/tick")"
+fi
 if grep -qE "\[($P1|$S1)\]" "$TMP/tick"; then fail "-p: the other process is not shown" "$(grep -E "\[($P1|$S1)\]" "$TMP/tick")"
 else ok "-p: the other process is not shown"; fi

@@ -62,22 +62,34 @@ cpu_total() { from "$1" "$2" 0; }
 within() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
 # Four runs side by side over the same 2 s: default, -H, -f 199, and -H -O -T text.
+# The loops' CPU time is counted over the default run's sampling: from its
+# ready point (it samples from there for 2 s) to its exit, not from its launch
+# (a slow start-up would count time it did not sample).  rc: 0 if all exit 0.
 run_all() {
-	local tag=$1 p
-	"$BIN/runqlen" -C --json 2 1 >"$TMP/$tag.def" 2>"$TMP/$tag.def.err" &
-	p=$!
+	local tag=$1 def p pid i
+	rm -f "$TMP/$tag.ready"
+	BPFSCOPE_READY_FILE=$TMP/$tag.ready "$BIN/runqlen" -C --json 2 1 >"$TMP/$tag.def" 2>"$TMP/$tag.def.err" &
+	def=$!
 	"$BIN/runqlen" -H -C --json 2 1 >"$TMP/$tag.host" 2>"$TMP/$tag.host.err" &
-	p="$p $!"
+	p=$!
 	"$BIN/runqlen" -f 199 -C --json 2 1 >"$TMP/$tag.f" 2>"$TMP/$tag.f.err" &
 	p="$p $!"
 	"$BIN/runqlen" -H -C -O -T 1 2 >"$TMP/$tag.occ" 2>"$TMP/$tag.occ.err" &
 	p="$p $!"
-	sleep 0.1
+	for ((i = 0; i < 1000; i++)); do
+		[ -e "$TMP/$tag.ready" ] && break
+		kill -0 $def 2>/dev/null || break
+		sleep 0.01
+	done
 	t0=$(ticks "${@:2}")
-	wait $p
+	wait $def
 	rc=$?
 	t1=$(ticks "${@:2}")
 	want=$((99 * (t1 - t0) / 100)) # samples while the loops ran
+	[ -e "$TMP/$tag.ready" ] || rc="$rc (not ready)"
+	for pid in $p; do
+		wait $pid || rc="$rc $pid:$?"
+	done
 }
 
 run_all three "${hogs[@]}"

@@ -146,20 +146,40 @@ start_instance v4 "" -m -B -4 -P "$PORT"
 start_instance v6 "" -m -B -6 -P "$PORT"
 start_instance json "" --json -m -e -B -P "$PORT"
 start_instance raw tp_btf -v -m -P "$PORT"
-BPFSCOPE_READY_FILE=$TMP/ready.iv "$BIN/$T" -i 1 -d 3 -T -m -P "$PORT" >"$TMP/iv" 2>"$TMP/iv.err" &
+# -i 2 -d 10: five intervals, and all the samples in them.  The duration
+# leaves the four clients (1.6 s on an idle machine, 3.6 s seen with 3 CPU hogs)
+# 6 times and 2.5 times their time.
+IV_I=2 IV_D=10
+BPFSCOPE_READY_FILE=$TMP/ready.iv "$BIN/$T" -i $IV_I -d $IV_D -T -m -P "$PORT" >"$TMP/iv" 2>"$TMP/iv.err" &
 IV=$!
 on_exit kill -KILL "$IV"
 wait_for_file() { local i; for ((i = 0; i < 100; i++)); do [ -e "$1" ] && return; sleep 0.05; done; }
 wait_for_file "$TMP/ready.iv"
+IV_T0=$EPOCHREALTIME
 
 client "$NS_A" 127.0.0.1 "$PORT2" lo
 client "$NS_A" "$B4" "$PORT" 4
 client "$NS_A" "$B6" "$PORT" 6
 client "$NS_A" 127.0.0.1 "$PORT2" lo2
 sleep 0.2
+# Whether the -d instance still ran when the workload was over (else it missed some).
+IV_WORK=$(awk -v a="$IV_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+kill -0 "$IV" 2>/dev/null && IV_LATE= || IV_LATE=1
 stop_instances
-wait "$IV"
-IV_RC=$?
+# It ends by itself at -d: given 10 s more before it is called stuck.
+for ((i = 0; i < (IV_D + 10) * 20; i++)); do
+	kill -0 "$IV" 2>/dev/null || break
+	sleep 0.05
+done
+IV_SECS=$(awk -v a="$IV_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+if kill -0 "$IV" 2>/dev/null; then
+	kill -KILL "$IV"
+	wait "$IV"
+	IV_RC="still running ${IV_SECS} s after it attached"
+else
+	wait "$IV"
+	IV_RC=$?
+fi
 
 # Each client socket takes ROUNDS echoes (and maybe a last ACK or FIN): both families.
 MIN=$((2 * ROUNDS)) MAX=$((4 * ROUNDS + 4))
@@ -221,13 +241,16 @@ fi
 check_path "BPFSCOPE_AVOID=tp_btf: raw_tp" "$TMP/raw.err" kinds=raw_tp tcp_probe=raw_tp
 in_slot "BPFSCOPE_AVOID=tp_btf: the same samples" "$TMP/raw" 16 "$N" "$N"
 
-# -i 1 -d 3 -T: three timestamped intervals, then it ends by itself; the samples add up.
+# -i 2 -d 10 -T: five timestamped intervals, then it ends by itself; the samples add up.
 stamps=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} *$' "$TMP/iv")
 n=$(total "$TMP/iv")
-if [ "$IV_RC" = 0 ] && [ "$stamps" = 3 ] && [ "$n" = "$N" ]; then
-	ok "-i 1 -d 3 -T: three timestamped intervals, all samples"
+name="-i $IV_I -d $IV_D -T: $((IV_D / IV_I)) timestamped intervals, all samples"
+if [ -n "$IV_LATE" ]; then
+	fail "$name" "it ended before the workload did (${IV_WORK} s after it attached): rc=$IV_RC stamps=$stamps samples=$n (want $N)"
+elif [ "$IV_RC" = 0 ] && [ "$stamps" = $((IV_D / IV_I)) ] && [ "$n" = "$N" ]; then
+	ok "$name (workload ${IV_WORK} s, ended ${IV_SECS} s after it attached)"
 else
-	fail "-i 1 -d 3 -T" "rc=$IV_RC stamps=$stamps samples=$n (want $N): $(head -c 300 "$TMP/iv.err")"
+	fail "$name" "rc=$IV_RC stamps=$stamps samples=$n (want $N), ended ${IV_SECS} s after it attached: $(head -c 300 "$TMP/iv.err")"
 fi
 
 # No hook at all: one line naming what is missing.
