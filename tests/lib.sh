@@ -78,22 +78,13 @@ start_tool() {
 # stop_tool [SIGNAL]: stop the tool started last; returns its exit status
 # (124 if it did not stop within 5 s and was killed).
 stop_tool() {
-	local sig=${1:-INT} pid=$TOOL_PID i rc
+	local sig=${1:-INT} pid=$TOOL_PID
 	TOOL_PID=
 	[ -n "$pid" ] || return 1
 	kill -"$sig" "$pid" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid"
-		wait "$pid" 2>/dev/null
-		return 124
-	fi
-	wait "$pid"
-	rc=$?
-	return $rc
+	await_exit "$pid" 5
+	[[ $EXIT_STATUS == none* ]] && return 124
+	return "$EXIT_STATUS"
 }
 
 # kill_tool: kill the tool started last, quietly (a check already failed).
