@@ -271,7 +271,6 @@ common_bin() {
 # A random marker unique to this run, safe in file and command names.
 marker() { echo "bpfscope_${1:-m}_$$_$RANDOM$RANDOM"; }
 
-# need CMD...: skip the whole test file if a command is missing.
 # await_exit PID SECONDS: wait for a background PID that ends by itself; sets
 # EXIT_STATUS to its status, or, if it still runs after SECONDS, kills it and
 # sets EXIT_STATUS to "none, still running ...".
@@ -310,6 +309,7 @@ free_ports() {
 	return 1
 }
 
+# need CMD...: skip the whole test file if a command is missing.
 need() {
 	local c
 	for c in "$@"; do

@@ -73,19 +73,11 @@ for tool in $tools; do
 		done
 		activity 3
 		kill -TERM $pid
-		t0=$EPOCHREALTIME
-		for ((i = 0; i < 100; i++)); do
-			kill -0 $pid 2>/dev/null || break
-			sleep 0.05
-		done
-		if kill -0 $pid 2>/dev/null; then
-			kill -KILL $pid
-			wait $pid 2>/dev/null
-			fail "$tool: SIGTERM stops it while its reader is blocked" "still running $(
-				awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after SIGTERM"
+		await_exit $pid 5
+		if [[ $EXIT_STATUS == none* ]]; then
+			fail "$tool: SIGTERM stops it while its reader is blocked" "still running 5 s after SIGTERM"
 		else
-			wait $pid
-			rc=$?
+			rc=$EXIT_STATUS
 			# Output was dropped (status 1, said so) or it all fit in the pipe (status 0).
 			if { [ $rc = 1 ] && grep -q "output was blocked" "$TMP/blocked.err"; } || [ $rc = 0 ]; then
 				ok "$tool: SIGTERM stops it while its reader is blocked (status $rc)"

@@ -15,17 +15,10 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || skip_all "needs /usr/bin/python3"
 
 id=$((RANDOM % 10000))$((RANDOM % 100))
-# A free port for each family (ss: not bound by anyone now).
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 30000))
-		ss -Htan "( sport = :$p )" 2>/dev/null | grep -q . || { echo $p; return; }
-	done
-}
-PORT4=$(free_port)
-PORT6=$(free_port)
-PORTr=$(free_port)
+# A free port for each session (tests/lib.sh free_ports).
+PORT4=$(free_ports 3) || bail_out "three free ports"
+PORT6=$((PORT4 + 1))
+PORTr=$((PORT4 + 2))
 CB4=$((200000 + RANDOM)) SB4=$((100000 + RANDOM))
 CB6=$((150000 + RANDOM)) SB6=$((50000 + RANDOM))
 CBr=$((10000 + RANDOM)) SBr=$((10000 + RANDOM))
