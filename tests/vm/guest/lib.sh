@@ -11,6 +11,34 @@ KERNEL=$(uname -r | sed 's/-cloud-amd64$//; s/+deb.*//')
 # The tools in this initramfs (tests/vm/run.sh lists them).
 TOOLS=$(cat /tests/tools)
 
+# CPU hogs: a test adds the PIDs of the spinners it starts to $hogs; kill_hogs
+# ends them, and so does any way out of the file (an exit, the shell's end,
+# /init's timeout), so they can spin until killed however long the tools take
+# to start.
+hogs=
+trap 'kill $hogs 2>/dev/null' EXIT
+trap 'exit 143' TERM
+kill_hogs() {
+	kill $hogs 2>/dev/null
+	wait $hogs 2>/dev/null
+	hogs=
+}
+
+# cpu_accounted [N]: the time CPU N (all CPUs without N) accounted, in 1/100 s
+# (/proc/stat: a tick for each timer interrupt, so a stretch the host did not
+# run the guest counts once).
+cpu_accounted() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
+# samples_floor T0 T1: the fewest 99 Hz samples of one CPU to expect while it
+# accounted T1 - T0 (cpu_accounted): half of them, and at least 20 (no fixed
+# count holds: a guest whose host thread waits for a host CPU misses timer
+# interrupts).
+samples_floor() {
+	local n=$((($2 - $1) * 99 / 200))
+	[ $n -ge 20 ] || n=20
+	echo $n
+}
+
 # common_path TOOL: the PATH test_common runs TOOL with.  A tool that cannot
 # run without arguments (netqtop -n NIC) names them in its guest test file, a
 # line "# common-args: ARGS"; then a script of its name that execs the tool
@@ -60,24 +88,30 @@ start_tool() {
 	return 1
 }
 
-# stop_tool [SIGNAL]: its exit status; 124 if it did not stop within 30 s
-# (vfscount's 164 kprobes on 6.1 take 5.8 s to detach under TCG on a quiet
-# host, 11.9 s was seen with the host loaded).
-stop_tool() {
-	local pid=$TOOL_PID i=0
-	TOOL_PID=
-	[ -n "$pid" ] || return 1
-	kill -"${1:-INT}" "$pid" 2>/dev/null
-	while kill -0 "$pid" 2>/dev/null; do
+# await_stop PID: PID's exit status once it ends, within 30 s; else it is
+# killed and the status is 124 (vfscount's 164 kprobes on 6.1 take 5.8 s to
+# detach under TCG on a quiet host, 11.9 s was seen with the host loaded).
+await_stop() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null; do
 		if [ $i -ge 300 ]; then
-			kill -KILL "$pid"
-			wait "$pid" 2>/dev/null
+			kill -KILL "$1"
+			wait "$1" 2>/dev/null
 			return 124
 		fi
 		sleep 0.1
 		i=$((i + 1))
 	done
-	wait "$pid"
+	wait "$1"
+}
+
+# stop_tool [SIGNAL]: its exit status; 124 if it did not stop (await_stop).
+stop_tool() {
+	local pid=$TOOL_PID
+	TOOL_PID=
+	[ -n "$pid" ] || return 1
+	kill -"${1:-INT}" "$pid" 2>/dev/null
+	await_stop "$pid"
 }
 
 # wait_for FILE REGEX [SECONDS]
@@ -205,20 +239,8 @@ check_clean_stop() {
 		done
 		sleep "$delay"
 		kill -"$sig" "$pid"
-		i=0
-		# 30 s, as stop_tool: vfscount's 164 kprobes on 6.1 took 11.9 s to detach under load.
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			kill -KILL "$pid"
-			wait "$pid"
-			rc=124
-		else
-			wait "$pid"
-			rc=$?
-		fi
+		await_stop "$pid"
+		rc=$?
 		want="0 $((128 + $(kill -l "$sig")))"
 	fi
 	new=$(leaked "$TMP/before" "$TMP/owned")

@@ -2,12 +2,6 @@
 # slices; cpudist -P -p shows the slices (or, -O, the waits) of one of them,
 # and nothing of the other, on each hook kind, all instances at once.
 . /tests/lib.sh
-# The hogs spin until killed, at the end or on any way out of this file (an
-# exit, the shell's end, /init's timeout): however long the tools take to start,
-# they are still there while traced.
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
 taskset -c 0 spin 600 &
 a=$!
 taskset -c 0 spin 600 &
@@ -58,6 +52,4 @@ while IFS='|' read -r name avoid args want; do
 	[ -z "$avoid" ] || path=avoid=$avoid
 	matrix_line cpudist "$path" "$TMP/$name.err"
 done <"$TMP/instances"
-kill $hogs 2>/dev/null
-wait $hogs 2>/dev/null
-hogs=
+kill_hogs

@@ -6,12 +6,6 @@
 # fixed count holds: a guest whose host thread waits for a host CPU misses
 # timer interrupts).
 . /tests/lib.sh
-# The hog spins until killed, at the end of its round or on any way out of this
-# file (an exit, the shell's end, /init's timeout): however long the tool takes
-# to start, it is still there while traced.
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
 
 if [ -e /sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq ]; then
 	cpufreq -d 1 >"$TMP/hw" 2>"$TMP/hw.err"
@@ -33,9 +27,6 @@ echo 1234000 >"$TMP/sys/cpu0/cpufreq/scaling_cur_freq"
 echo 2345000 >"$TMP/sys/cpu1/cpufreq/scaling_cur_freq"
 export BPFSCOPE_CPUFREQ_SYSFS=$TMP/sys
 
-# cpu1_ticks: the time CPU 1 accounted, in 1/100 s (/proc/stat: a tick for
-# each timer interrupt, so a stretch the host did not run the guest counts once).
-cpu1_ticks() { awk '$1 == "cpu1" { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
 # at FILE NAME LOW: NAME's samples in the slot from LOW; any slot without LOW.
 at() {
@@ -53,17 +44,14 @@ for path in best avoid=tp_btf avoid=tp_btf,raw_tp; do
 	hogs=$!
 	rc="none (did not start)" t0=0 t1=0
 	if BPFSCOPE_AVOID=$(avoid_env "$path") start_tool "$TMP/out" cpufreq -v; then
-		t0=$(cpu1_ticks)
+		t0=$(cpu_accounted 1)
 		sleep 2
-		t1=$(cpu1_ticks)
+		t1=$(cpu_accounted 1)
 		stop_tool
 		rc=$?
 	fi
-	kill $hogs 2>/dev/null
-	wait $hogs 2>/dev/null
-	hogs=
-	min=$(((t1 - t0) * 99 / 200))
-	[ $min -ge 20 ] || min=20
+	kill_hogs
+	min=$(samples_floor $t0 $t1)
 	n=$(at "$TMP/out" spin 2200)
 	if [ "$rc" = 0 ] && [ "$n" -ge $min ] && [ "$(at "$TMP/out" spin)" = "$n" ]; then
 		ok "cpufreq [$path]: a hog on CPU 1 sampled $n times (>= $min), all at 2345 MHz"

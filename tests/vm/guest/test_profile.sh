@@ -2,18 +2,10 @@
 # user and kernel frames named, -p and -L keep that process or thread only,
 # and -F 99 samples match the CPU time the target used; on each buffer.
 . /tests/lib.sh
-# The hogs spin until killed, at the end or on any way out of this file (an
-# exit, the shell's end, /init's timeout): however long the tools take to start,
-# they are still there while traced.
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
 
-# guest_ticks: the time all CPUs accounted, in 1/100 s (/proc/stat: busy time
-# a tick for each timer interrupt, so a stretch the host did not run the guest
-# counts once); uptime_cs: the time since boot, in 1/100 s (such a stretch
-# counts whole, as it does in a task's CPU time).
-guest_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+# uptime_cs: the time since boot, in 1/100 s (a stretch the host did not run
+# the guest counts whole, as it does in a task's CPU time, and once in
+# cpu_accounted's ticks).
 uptime_cs() { awk '{ print int($1 * 100) }' /proc/uptime; }
 NCPU=$(grep -c '^cpu[0-9]' /proc/stat)
 
@@ -32,9 +24,9 @@ sampled() {
 		fail "$name" "did not start: $(tail -n 3 "$out.err")"
 		return 1
 	fi
-	t0=$(cpu_ticks "$target") g0=$(guest_ticks) u0=$(uptime_cs)
+	t0=$(cpu_ticks "$target") g0=$(cpu_accounted) u0=$(uptime_cs)
 	sleep 2
-	t1=$(cpu_ticks "$target") g1=$(guest_ticks) u1=$(uptime_cs)
+	t1=$(cpu_ticks "$target") g1=$(cpu_accounted) u1=$(uptime_cs)
 	stop_tool
 	rc=$?
 	if [ "$(head -c 1 "$out")" = "{" ]; then
@@ -81,9 +73,7 @@ else
 fi
 check_path "profile [best] takes the ring buffer" "$TMP/p.err" buffer=ringbuf core=cut
 matrix_line profile best "$TMP/p.err" "cpu-clock=perf_event"
-kill $hogs 2>/dev/null
-wait $hogs 2>/dev/null
-hogs=
+kill_hogs
 
 # The perf buffer, and -L: a process whose second thread burns elsewhere.
 spin 600 thread &
@@ -106,6 +96,4 @@ else
 fi
 check_path "profile [avoid=ringbuf] takes the perf buffer" "$TMP/l.err" buffer=perfbuf
 matrix_line profile avoid=ringbuf "$TMP/l.err" "cpu-clock=perf_event"
-kill $hogs 2>/dev/null
-wait $hogs 2>/dev/null
-hogs=
+kill_hogs

@@ -1,12 +1,6 @@
 # runqlat in the guest: three CPU hogs pinned to one CPU wait for it, and
 # runqlat -P -p shows that wait for one of them, on each hook kind.
 . /tests/lib.sh
-# The hogs spin until killed, at the end or on any way out of this file (an
-# exit, the shell's end, /init's timeout): however long the tools take to start,
-# they are still there while traced.
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
 for path in best avoid=tp_btf; do
 	taskset -c 0 spin 600 &
 	a=$!
@@ -34,8 +28,6 @@ for path in best avoid=tp_btf; do
 		check_path "runqlat [$path]: raw_tp for every hook" "$TMP/err" kinds=raw_tp \
 			sched_switch=raw_tp sched_wakeup=raw_tp sched_wakeup_new=raw_tp
 	fi
-	kill $hogs 2>/dev/null
-	wait $hogs 2>/dev/null
-	hogs=
+	kill_hogs
 	matrix_line runqlat "$path" "$TMP/err"
 done

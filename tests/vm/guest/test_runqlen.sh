@@ -6,21 +6,12 @@
 # holds: a guest whose host thread waits for a host CPU misses timer
 # interrupts; its ticks then fall short of the 2 s, and a count of samples may.)
 . /tests/lib.sh
-# The hogs spin until killed, at the end or on any way out of this file (an
-# exit, the shell's end, /init's timeout): however long the tools take to start,
-# they are still there while traced.
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
 
 # cpu1_from FILE LOW: CPU 1's samples of length LOW and more (text, -C).
 cpu1_from() {
 	awk -v low="$2" '/^cpu = / { on = $3 == 1; next } on && $2 == ":" && $1 >= low { n += $3 }
 		END { print n + 0 }' "$1"
 }
-# cpu1_ticks: the time CPU 1 accounted, in 1/100 s (/proc/stat: a tick for
-# each timer interrupt, so a stretch the host did not run the guest counts once).
-cpu1_ticks() { awk '$1 == "cpu1" { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
 taskset -c 1 spin 600 &
 a=$!
@@ -34,9 +25,9 @@ rc="none (did not start)" hrc="none (did not start)" t0=0 t1=0
 if start_tool "$TMP/h" runqlen -H -C; then
 	h=$TOOL_PID
 	if start_tool "$TMP/out" runqlen -v -C; then
-		t0=$(cpu1_ticks)
+		t0=$(cpu_accounted 1)
 		sleep 2
-		t1=$(cpu1_ticks)
+		t1=$(cpu_accounted 1)
 		stop_tool
 		rc=$?
 	fi
@@ -44,12 +35,8 @@ if start_tool "$TMP/h" runqlen -H -C; then
 	stop_tool
 	hrc=$?
 fi
-kill $hogs 2>/dev/null
-wait $hogs 2>/dev/null
-hogs=
-# (at least half of 99 a second of what CPU 1 accounted, and 20: enough for the shares)
-want=$(((t1 - t0) * 99 / 200))
-[ $want -ge 20 ] || want=20
+kill_hogs
+want=$(samples_floor $t0 $t1)
 all=$(cpu1_from "$TMP/out" 0)
 two=$(($(cpu1_from "$TMP/out" 2) - $(cpu1_from "$TMP/out" 3)))
 if [ "$rc" = 0 ] && [ "$all" -ge $want ] && [ "$two" -ge $((all * 7 / 10)) ]; then

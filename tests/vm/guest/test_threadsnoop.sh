@@ -2,12 +2,8 @@
 # its creator's PID and name and its own TID (no libc here, so no uprobe),
 # on every hook kind and event buffer.
 . /tests/lib.sh
-# spin runs until killed: once its thread's TID is read and the event is out
-# (a fixed run could end before the TID is read), or on any way out of this
-# file (an exit, the shell's end, /init's timeout).
-hogs=
-trap 'kill $hogs 2>/dev/null' EXIT
-trap 'exit 143' TERM
+# spin runs until killed (a hog, lib.sh): once its thread's TID is read and
+# the event is out (a fixed run could end before the TID is read).
 for path in best avoid=tp_btf,ringbuf avoid=tp_btf,raw_tp; do
 	case $path in
 	best) want="task_newtask=tp_btf pthread_create=- buffer=ringbuf core=cut" ;;
@@ -28,9 +24,7 @@ for path in best avoid=tp_btf,ringbuf avoid=tp_btf,raw_tp; do
 		i=$((i + 1))
 	done
 	wait_for "$TMP/out" "^[0-9]+ +$p " 5
-	kill $p
-	wait $p
-	hogs=
+	kill_hogs
 	sleep 0.3
 	stop_tool
 	rc=$?
